@@ -1,0 +1,84 @@
+/**
+ * Schema of one camera file (`<cameras.dir>/<name>.json`). The camera's name
+ * is its file name, so it is not a key here.
+ */
+import {
+  bool,
+  cameraUrl,
+  evenSize,
+  number,
+  stringArray,
+} from './checks.js';
+import { leaf, type ConfigOf, type DeepPartial } from './schema.js';
+
+/* Everything but `url`: these keys may also be set in the daemon file's cameras.defaults. */
+export const cameraDefaultableSchema = {
+  enabled: leaf({
+    doc: 'Whether to run this camera. A disabled camera is validated and reported as disabled.',
+    check: bool,
+    default: true,
+  }),
+  detect: {
+    fps: leaf({
+      doc: 'Most frames per second handed to the detector (a cap: slower sources give fewer).',
+      check: number({ min: 0, minExclusive: true }),
+      default: 5,
+    }),
+    width: leaf({
+      doc: 'Width of the frame given to the detector, in pixels; the image is letterboxed into it.',
+      check: evenSize,
+      default: 320,
+    }),
+    height: leaf({
+      doc: 'Height of the frame given to the detector, in pixels.',
+      check: evenSize,
+      default: 320,
+    }),
+    labels: leaf({
+      doc: 'Labels to report, e.g. ["person","car"]; empty = all labels of the model.',
+      check: stringArray,
+      default: [] as string[],
+    }),
+    min_score: leaf({
+      doc: 'Lowest detection score (0..1) that is reported.',
+      check: number({ min: 0, max: 1 }),
+      default: 0.4,
+    }),
+    min_area: leaf({
+      doc: 'Smallest box reported, as a fraction (0..1) of the frame area; 0 = no limit.',
+      check: number({ min: 0, max: 1 }),
+      default: 0,
+    }),
+  },
+  stall_timeout_s: leaf({
+    doc: 'Restart the stream when no frame arrived for this many seconds.',
+    check: number({ min: 0, minExclusive: true }),
+    default: 10,
+  }),
+  rtsp_timeout_s: leaf({
+    doc: "RTSP socket timeout in seconds (ffmpeg's -timeout).",
+    check: number({ min: 0, minExclusive: true }),
+    default: 5,
+  }),
+  ffmpeg: {
+    input_args: leaf({
+      doc: 'Extra ffmpeg arguments placed before -i, e.g. ["-c:v","h264_v4l2m2m"] for a hardware decoder.',
+      check: stringArray,
+      default: [] as string[],
+    }),
+  },
+};
+
+export const cameraSchema = {
+  url: leaf<string>({
+    doc: 'Required. rtsp:// or rtsps:// URL, or a video file path (relative to the camera file; played in a loop).',
+    check: cameraUrl,
+    default: null,
+  }),
+  ...cameraDefaultableSchema,
+};
+
+export type CameraConfig = ConfigOf<typeof cameraSchema>;
+
+/** What cameras.defaults in the daemon file may hold: any camera key except url. */
+export type CameraDefaults = DeepPartial<ConfigOf<typeof cameraDefaultableSchema>>;

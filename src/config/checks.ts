@@ -1,0 +1,134 @@
+/**
+ * Value checks used as convict `format`s. Each one throws an Error whose
+ * message is the `reason` part of a `file: key: reason` problem, and carries a
+ * short `description` for the generated config reference. Messages quote the
+ * offending value only through `shown()`, which masks credentials.
+ */
+import { maskUrl } from './mask.js';
+
+export type Check<T> = ((value: unknown) => asserts value is T) & { readonly description: string };
+
+export class CheckFailed extends Error {}
+
+function check<T>(description: string, test: (value: unknown) => string | null): Check<T> {
+  const fn = (value: unknown): void => {
+    const reason = test(value);
+    if (reason !== null) throw new CheckFailed(reason);
+  };
+  return Object.assign(fn, { description }) as Check<T>;
+}
+
+/** The offending value for a message: short, JSON-like, credentials masked. */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return `'${maskUrl(value.length > 80 ? `${value.slice(0, 77)}...` : value)}'`;
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+export const bool = check<boolean>('boolean', (v) =>
+  typeof v === 'boolean' ? null : `must be true or false, got ${shown(v)}`,
+);
+
+export const string = check<string>('string', (v) =>
+  typeof v === 'string' ? null : `must be a string, got ${shown(v)}`,
+);
+
+/** For secrets: the message never shows the value. */
+export const secretString = check<string>('string (secret)', (v) =>
+  typeof v === 'string' ? null : 'must be a string',
+);
+
+export const nonEmptyString = check<string>('non-empty string', (v) =>
+  typeof v === 'string' && v !== '' ? null : `must be a non-empty string, got ${shown(v)}`,
+);
+
+export function oneOf<const V extends readonly (string | number)[]>(values: V): Check<V[number]> {
+  const list = values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+  return check<V[number]>(`one of ${list}`, (v) =>
+    (values as readonly unknown[]).includes(v) ? null : `must be one of ${list}, got ${shown(v)}`,
+  );
+}
+
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Check<number> {
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+  return check<number>(`integer ${range}`, (v) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+      ? null
+      : `must be an integer ${range}, got ${shown(v)}`,
+  );
+}
+
+/** A finite number in a range; `minExclusive` for "> 0" style bounds. */
+export function number(opts: { min: number; minExclusive?: boolean; max?: number }): Check<number> {
+  const { min, minExclusive = false, max } = opts;
+  const range = `${minExclusive ? '>' : '>='} ${min}${max === undefined ? '' : ` and <= ${max}`}`;
+  return check<number>(`number ${range}`, (v) => {
+    const ok =
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      (minExclusive ? v > min : v >= min) &&
+      (max === undefined || v <= max);
+    return ok ? null : `must be a number ${range}, got ${shown(v)}`;
+  });
+}
+
+/* Video scalers and YUV->RGB conversion want even sizes. */
+export const evenSize = check<number>('positive even integer', (v) =>
+  Number.isInteger(v) && (v as number) > 0 && (v as number) % 2 === 0
+    ? null
+    : `must be a positive even integer, got ${shown(v)}`,
+);
+
+export const stringArray = check<string[]>('array of strings', (v) =>
+  Array.isArray(v) && v.every((item) => typeof item === 'string')
+    ? null
+    : `must be an array of strings, got ${shown(v)}`,
+);
+
+/* Non-empty, and no characters that would turn a topic into a wildcard or an empty level. */
+export const mqttTopic = check<string>('MQTT topic prefix', (v) =>
+  typeof v === 'string' && v !== '' && !/[+#\0]/.test(v) && !v.startsWith('/') && !v.endsWith('/')
+    ? null
+    : `must be a non-empty MQTT topic without '+', '#' or a leading/trailing '/', got ${shown(v)}`,
+);
+
+const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
+
+export const mqttUrl = check<string>("'embedded' or mqtt://, mqtts://, ws://, wss:// URL", (v) => {
+  if (v === 'embedded') return null;
+  if (typeof v === 'string') {
+    const url = URL.canParse(v) ? new URL(v) : null;
+    if (url && MQTT_PROTOCOLS.includes(url.protocol) && url.hostname !== '') return null;
+  }
+  return `must be 'embedded' or a mqtt://, mqtts://, ws:// or wss:// URL, got ${shown(v)}`;
+});
+
+export const CAMERA_URL_RULE = 'must be rtsp://, rtsps:// or a path to a video file';
+
+/**
+ * Syntax only: whether a path exists depends on the camera file's directory,
+ * so the loader checks that after resolving it.
+ */
+export const cameraUrl = check<string>('rtsp://, rtsps:// URL or video file path', (v) => {
+  if (v === null || v === undefined) return 'is required';
+  if (typeof v !== 'string' || v === '') return `${CAMERA_URL_RULE}, got ${shown(v)}`;
+  if (!isUrlLike(v)) return null;
+  if (!/^rtsps?:\/\//i.test(v)) return `${CAMERA_URL_RULE}, got ${shown(v)}`;
+  if (!URL.canParse(v) || new URL(v).hostname === '') return `${CAMERA_URL_RULE}; ${shown(v)} is not a valid URL`;
+  return null;
+});
+
+/** `scheme://...`: anything else is taken for a file path. */
+export function isUrlLike(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+
+export const plainObject = check<Record<string, unknown>>('object', (v) =>
+  isPlainObject(v) ? null : `must be an object, got ${shown(v)}`,
+);
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,184 @@
+/**
+ * Schema of the daemon file (default config/lookout.json). Relative paths in
+ * it are resolved against the daemon file's own directory, so an install under
+ * /etc/lookout works the same as the repository's config/.
+ */
+import { cameraDefaultableSchema, type CameraDefaults } from './camera-schema.js';
+import {
+  bool,
+  integer,
+  mqttTopic,
+  mqttUrl,
+  nonEmptyString,
+  number,
+  oneOf,
+  plainObject,
+  secretString,
+  string,
+} from './checks.js';
+import { leaf, type ConfigOf } from './schema.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const daemonSchema = {
+  mqtt: {
+    url: leaf({
+      doc: "Broker URL (mqtt://, mqtts://, ws://, wss://), or 'embedded' to run a broker inside lookout on 127.0.0.1.",
+      check: mqttUrl,
+      default: 'embedded',
+      env: 'LOOKOUT_MQTT_URL',
+    }),
+    embedded_port: leaf({
+      doc: "Port of the embedded broker (only with url 'embedded'); 0 = pick a free port.",
+      check: integer(0, 65535),
+      default: 1883,
+      env: 'LOOKOUT_MQTT_EMBEDDED_PORT',
+    }),
+    username: leaf({
+      doc: 'User name for the broker; empty = none.',
+      check: string,
+      default: '',
+      env: 'LOOKOUT_MQTT_USERNAME',
+    }),
+    password: leaf({
+      doc:
+        'Password for the broker. Sources, lowest to highest precedence: this file, ' +
+        '$CREDENTIALS_DIRECTORY/mqtt_password (systemd LoadCredential=), LOOKOUT_MQTT_PASSWORD. ' +
+        'Prefer the credential: the environment is visible to the service user, the file to its readers.',
+      check: secretString,
+      default: '',
+      env: 'LOOKOUT_MQTT_PASSWORD',
+      sensitive: true,
+    }),
+    client_id: leaf({
+      doc: 'MQTT client id; empty = lookout-<hostname>.',
+      check: string,
+      default: '',
+      env: 'LOOKOUT_MQTT_CLIENT_ID',
+    }),
+    base_topic: leaf({
+      doc: 'Prefix of every topic lookout publishes.',
+      check: mqttTopic,
+      default: 'lookout',
+      env: 'LOOKOUT_MQTT_BASE_TOPIC',
+    }),
+    qos: leaf({
+      doc: 'QoS of published messages.',
+      check: oneOf([0, 1, 2]),
+      default: 1,
+      env: 'LOOKOUT_MQTT_QOS',
+    }),
+    ca: leaf({
+      doc: 'CA certificate file (PEM) for mqtts/wss; empty = system CAs. Relative to the daemon file.',
+      check: string,
+      default: '',
+      env: 'LOOKOUT_MQTT_CA',
+    }),
+    cert: leaf({
+      doc: 'Client certificate file (PEM) for TLS client auth; empty = none. Relative to the daemon file.',
+      check: string,
+      default: '',
+      env: 'LOOKOUT_MQTT_CERT',
+    }),
+    key: leaf({
+      doc: 'Client private key file (PEM) for TLS client auth; empty = none. Relative to the daemon file.',
+      check: string,
+      default: '',
+      env: 'LOOKOUT_MQTT_KEY',
+    }),
+    reject_unauthorized: leaf({
+      doc: "Verify the broker's TLS certificate. Turn off only for testing.",
+      check: bool,
+      default: true,
+      env: 'LOOKOUT_MQTT_REJECT_UNAUTHORIZED',
+    }),
+    max_queue: leaf({
+      doc: 'Messages kept while the broker is unreachable; beyond it the oldest are dropped.',
+      check: integer(1),
+      default: 1000,
+      env: 'LOOKOUT_MQTT_MAX_QUEUE',
+    }),
+    stats_interval_s: leaf({
+      doc: 'Seconds between stats messages.',
+      check: number({ min: 0, minExclusive: true }),
+      default: 30,
+      env: 'LOOKOUT_MQTT_STATS_INTERVAL_S',
+    }),
+  },
+  http: {
+    host: leaf({
+      doc: 'Address of the health/metrics HTTP server.',
+      check: nonEmptyString,
+      default: '127.0.0.1',
+      env: 'LOOKOUT_HTTP_HOST',
+    }),
+    port: leaf({
+      doc: 'Port of the health/metrics HTTP server; 0 = pick a free port.',
+      check: integer(0, 65535),
+      default: 9595,
+      env: 'LOOKOUT_HTTP_PORT',
+    }),
+  },
+  logging: {
+    level: leaf({
+      doc: 'Log level.',
+      check: oneOf(LOG_LEVELS),
+      default: 'info',
+      env: 'LOOKOUT_LOG_LEVEL',
+    }),
+  },
+  cameras: {
+    dir: leaf({
+      doc: 'Directory of camera files, one <name>.json per camera. Relative to the daemon file.',
+      check: nonEmptyString,
+      default: 'cameras',
+      env: 'LOOKOUT_CAMERAS_DIR',
+    }),
+    defaults: leaf<CameraDefaults>({
+      doc: 'Camera keys (all but url) applied under every camera file; the camera file wins, key by key.',
+      check: plainObject,
+      default: {},
+      nested: cameraDefaultableSchema,
+    }),
+  },
+  detector: {
+    runtime: leaf({
+      doc: 'Inference runtime.',
+      check: oneOf(['onnx', 'tfjs']),
+      default: 'onnx',
+      env: 'LOOKOUT_DETECTOR_RUNTIME',
+    }),
+    model: leaf({
+      doc: 'Model directory. Relative to the daemon file.',
+      check: nonEmptyString,
+      default: 'models/yolov8-mnv3',
+      env: 'LOOKOUT_DETECTOR_MODEL',
+    }),
+    threads: leaf({
+      doc: 'Inference threads.',
+      check: integer(1, 64),
+      default: 2,
+      env: 'LOOKOUT_DETECTOR_THREADS',
+    }),
+    iou: leaf({
+      doc: 'IoU threshold of non-maximum suppression.',
+      check: number({ min: 0, minExclusive: true, max: 1 }),
+      default: 0.7,
+      env: 'LOOKOUT_DETECTOR_IOU',
+    }),
+    max_det: leaf({
+      doc: 'Most detections kept per frame after non-maximum suppression.',
+      check: integer(1),
+      default: 300,
+      env: 'LOOKOUT_DETECTOR_MAX_DET',
+    }),
+    agnostic_nms: leaf({
+      doc: 'Suppress overlapping boxes across labels, not only within one label.',
+      check: bool,
+      default: false,
+      env: 'LOOKOUT_DETECTOR_AGNOSTIC_NMS',
+    }),
+  },
+};
+
+export type DaemonConfig = ConfigOf<typeof daemonSchema>;
