@@ -1,0 +1,33 @@
+/**
+ * Per-camera detection filters, applied after decoding: which labels to
+ * report, a minimum score and a minimum box area as a fraction of the frame.
+ * Field names match the camera file's `detect.*` keys.
+ */
+import type { Detection } from './detections.js';
+
+export interface DetectFilter {
+  /** Labels to report; empty = all. */
+  labels: readonly string[];
+  /** 0..1 */
+  min_score: number;
+  /** Box area as a fraction of the source frame, 0..1. */
+  min_area: number;
+}
+
+export const defaultDetectFilter: DetectFilter = { labels: [], min_score: 0.4, min_area: 0 };
+
+export function applyFilter(detections: readonly Detection[], filter: DetectFilter): Detection[] {
+  const wanted = filter.labels.length > 0 ? new Set(filter.labels) : null;
+  return detections.filter((d) => {
+    if (d.score < filter.min_score) return false;
+    if (wanted && !wanted.has(d.label)) return false;
+    const [x1, y1, x2, y2] = d.box_norm;
+    return (x2 - x1) * (y2 - y1) >= filter.min_area;
+  });
+}
+
+/** Filter labels the model does not know: a likely typo, reported at start-up. */
+export function unknownFilterLabels(filter: DetectFilter, modelLabels: readonly string[]): string[] {
+  const known = new Set(modelLabels);
+  return filter.labels.filter((l) => !known.has(l));
+}

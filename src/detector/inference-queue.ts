@@ -1,0 +1,164 @@
+/**
+ * One queue in front of the runtime instances for every camera.
+ * - One job in flight per worker (runtime instance) and per camera, so a
+ *   camera's results stay in frame order.
+ * - Each camera has one waiting slot: a newer frame replaces the waiting one,
+ *   counted as skipped 'busy'. Cameras never pile up frames.
+ * - Free workers take cameras round-robin, so a fast camera cannot starve a
+ *   slow one.
+ * Timing uses the injected clock so tests are exact.
+ */
+import type { Clock } from '../clock.js';
+
+export interface InferenceJob<F> {
+  camera: string;
+  frame: F;
+  enqueuedAt: number;
+}
+
+export interface InferenceQueueOptions<F, W> {
+  /** Runtime instances; each runs one job at a time. */
+  workers: readonly W[];
+  handle(job: InferenceJob<F>, worker: W): Promise<void>;
+  clock: Clock;
+  /** A job's handler threw; the queue goes on. */
+  onError?(err: unknown, job: InferenceJob<F>): void;
+}
+
+export interface CameraQueueStats {
+  enqueued: number;
+  runs: number;
+  errors: number;
+  /** Frames replaced by a newer one while waiting for the detector. */
+  skippedBusy: number;
+  /** Handler duration, ms: mean and p95 over the last RECENT runs. */
+  runMsMean: number | null;
+  runMsP95: number | null;
+  /** Time the last started job waited in the queue, ms. */
+  lastWaitMs: number | null;
+}
+
+const RECENT = 100;
+
+interface CameraState<F> {
+  waiting: InferenceJob<F> | null;
+  busy: boolean;
+  stats: CameraQueueStats;
+  recent: number[];
+}
+
+export class InferenceQueue<F, W> {
+  private readonly cameras = new Map<string, CameraState<F>>();
+  private readonly ring: string[] = [];
+  private cursor = -1;
+  private readonly idle: W[];
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly options: InferenceQueueOptions<F, W>) {
+    if (options.workers.length === 0) throw new Error('InferenceQueue needs at least one worker');
+    this.idle = [...options.workers];
+  }
+
+  /** Offers a camera's newest frame. */
+  push(camera: string, frame: F): void {
+    if (this.stopped) return;
+    const cam = this.camera(camera);
+    cam.stats.enqueued++;
+    if (cam.waiting) cam.stats.skippedBusy++;
+    cam.waiting = { camera, frame, enqueuedAt: this.options.clock.now() };
+    this.dispatch();
+  }
+
+  stats(camera: string): CameraQueueStats {
+    const s = this.camera(camera).stats;
+    return { ...s };
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Drops a camera's waiting frame (camera stopped); a running job finishes. */
+  clear(camera: string): void {
+    const cam = this.cameras.get(camera);
+    if (cam) cam.waiting = null;
+  }
+
+  /** Accepts no more frames, drops waiting ones and resolves when running jobs end. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const cam of this.cameras.values()) cam.waiting = null;
+    await Promise.all([...this.running]);
+  }
+
+  private camera(name: string): CameraState<F> {
+    let cam = this.cameras.get(name);
+    if (!cam) {
+      cam = {
+        waiting: null,
+        busy: false,
+        stats: { enqueued: 0, runs: 0, errors: 0, skippedBusy: 0, runMsMean: null, runMsP95: null, lastWaitMs: null },
+        recent: [],
+      };
+      this.cameras.set(name, cam);
+      this.ring.push(name);
+    }
+    return cam;
+  }
+
+  /** Next camera after the cursor with a waiting frame and nothing in flight. */
+  private nextCamera(): string | null {
+    for (let k = 1; k <= this.ring.length; k++) {
+      const idx = (this.cursor + k) % this.ring.length;
+      const name = this.ring[idx]!;
+      const cam = this.cameras.get(name)!;
+      if (cam.waiting && !cam.busy) {
+        this.cursor = idx;
+        return name;
+      }
+    }
+    return null;
+  }
+
+  private dispatch(): void {
+    while (!this.stopped && this.idle.length > 0) {
+      const name = this.nextCamera();
+      if (name === null) return;
+      const cam = this.cameras.get(name)!;
+      const job = cam.waiting!;
+      cam.waiting = null;
+      cam.busy = true;
+      const worker = this.idle.shift()!;
+      const started = this.options.clock.now();
+      cam.stats.lastWaitMs = started - job.enqueuedAt;
+      const p = this.runJob(job, worker).finally(() => {
+        this.record(cam, this.options.clock.now() - started);
+        cam.busy = false;
+        this.running.delete(p);
+        this.idle.push(worker);
+        this.dispatch();
+      });
+      this.running.add(p);
+    }
+  }
+
+  private async runJob(job: InferenceJob<F>, worker: W): Promise<void> {
+    try {
+      await this.options.handle(job, worker);
+    } catch (err) {
+      this.camera(job.camera).stats.errors++;
+      this.options.onError?.(err, job);
+    }
+  }
+
+  private record(cam: CameraState<F>, ms: number): void {
+    cam.stats.runs++;
+    cam.recent.push(ms);
+    if (cam.recent.length > RECENT) cam.recent.shift();
+    const sorted = [...cam.recent].sort((a, b) => a - b);
+    cam.stats.runMsMean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+    // Nearest-rank p95.
+    cam.stats.runMsP95 = sorted[Math.ceil(0.95 * sorted.length) - 1]!;
+  }
+}
