@@ -1,0 +1,26 @@
+import test from 'ava';
+import { renderConfigReference } from '../../../src/config/index.js';
+
+test('the reference lists every key with format, default, env and doc', (t) => {
+  const md = renderConfigReference();
+  const lines = md.split('\n');
+  t.true(
+    lines.includes(
+      "| `mqtt.url` | 'embedded' or mqtt://, mqtts://, ws://, wss:// URL | `\"embedded\"` | `LOOKOUT_MQTT_URL` | Broker URL (mqtt://, mqtts://, ws://, wss://), or 'embedded' to run a broker inside lookout on 127.0.0.1. |",
+    ),
+    'daemon row: key, format, default, env, doc',
+  );
+  t.true(
+    lines.includes('| `logging.level` | one of \'fatal\', \'error\', \'warn\', \'info\', \'debug\', \'trace\', \'silent\' | `"info"` | `LOOKOUT_LOG_LEVEL` | Log level. |'),
+    'logging.level uses LOOKOUT_LOG_LEVEL',
+  );
+  t.true(
+    lines.includes(
+      '| `url` | rtsp://, rtsps:// URL or video file path | *(required)* |  | Required. rtsp:// or rtsps:// URL, or a video file path (relative to the camera file; played in a loop). |',
+    ),
+    'camera url row marked required, no env',
+  );
+  t.true(md.includes('one &lt;name&gt;.json per camera'), 'angle brackets escaped so Markdown keeps them');
+  const keyRows = lines.filter((l) => l.startsWith('| `'));
+  t.is(keyRows.length, 24 + 11, 'one row per daemon key (24) and camera key (11)');
+});
