@@ -9,7 +9,7 @@ import { shown } from './checks.js';
 
 /** `ENOENT: no such file or directory` (Node's message minus the path, which the problem names already). */
 export function describeFsError(err: unknown): string {
-  if (err instanceof Error) return err.message.replace(/, \w+ '.*'$/s, '');
+  if (err instanceof Error) return err.message.replace(/, \w+( '.*')?$/s, '');
   return String(err);
 }
 

@@ -49,10 +49,9 @@ class Located extends Error {
 export function locateJsonError(text: string): { offset: number; reason: string } | null {
   let i = 0;
   const fail = (reason: string): never => {
-    throw new Located(i, reason);
+    throw new Located(i, i >= text.length ? 'unexpected end of file' : reason);
   };
-  const unexpected = (): never =>
-    fail(i >= text.length ? 'unexpected end of file' : `unexpected ${describeChar(text[i]!)}`);
+  const unexpected = (): never => fail(`unexpected ${describeChar(text[i] ?? ' ')}`);
   const skipSpace = (): void => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
@@ -108,9 +107,9 @@ export function locateJsonError(text: string): { offset: number; reason: string 
     }
   };
   const str = (): void => {
-    i++;
+    const start = i++;
     for (;;) {
-      if (i >= text.length) fail('unterminated string');
+      if (i >= text.length) throw new Located(start, 'unterminated string');
       const c = text[i]!;
       if (c === '"') return void i++;
       if (c < ' ') fail(c === '\n' ? 'line break inside a string' : 'control character inside a string');

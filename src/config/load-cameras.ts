@@ -69,7 +69,7 @@ export function loadCameraFile(file: string, defaults: CameraDefaults = {}): Cam
   });
   config.load(defaults).load(checked.value);
   const props = config.getProperties();
-  problems.push(...checkRequired(cameraSchema, props as unknown as Record<string, unknown>, file));
+  problems.push(...checkRequired(cameraSchema, props as unknown as Record<string, unknown>, read.value, file));
 
   // Paths are checked only once the url is otherwise valid (it was loaded) and not a URL.
   const url = checked.value['url'];

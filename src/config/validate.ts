@@ -63,18 +63,30 @@ export function checkInput(schema: SchemaNode, input: Record<string, unknown>, o
   return { value, problems };
 }
 
+function valueAt(obj: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (isPlainObject(o) && Object.hasOwn(o, k) ? o[k] : undefined), obj);
+}
+
 function describeType(raw: unknown): string {
   if (raw === null) return 'null';
   if (Array.isArray(raw)) return 'an array';
   return `a ${typeof raw}`;
 }
 
-/** Required keys (default null) that no source set: `origin: key: is required`-style problems. */
-export function checkRequired(schema: SchemaNode, merged: Record<string, unknown>, origin: string): string[] {
+/**
+ * Required keys (default null) that no source set: `origin: key: is required`.
+ * A key present in `input` but invalid was reported by checkInput already.
+ */
+export function checkRequired(
+  schema: SchemaNode,
+  merged: Record<string, unknown>,
+  input: Record<string, unknown>,
+  origin: string,
+): string[] {
   const problems: string[] = [];
   for (const [path, node] of leaves(schema)) {
-    if (node.default !== null) continue;
-    const value = path.split('.').reduce<unknown>((obj, k) => (isPlainObject(obj) ? obj[k] : undefined), merged);
+    if (node.default !== null || valueAt(input, path) !== undefined) continue;
+    const value = valueAt(merged, path);
     if (value !== null && value !== undefined) continue;
     const reason = reasonFor(node, null) ?? 'is required';
     problems.push(`${origin}: ${path}: ${reason}`);
