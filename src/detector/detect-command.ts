@@ -1,0 +1,142 @@
+/**
+ * `lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N]
+ *  [--json] [--annotate OUTDIR] [--min-score X]`
+ * Runs the model on images and video files decoded by ffmpeg, letterboxed like
+ * the ingest path, and prints one line per image or video frame.
+ * Exit: 0 ok, 64 usage, 66 an input could not be read (others still run),
+ * 78 model or config refused.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { EX_CONFIG, LookoutError } from '../errors.js';
+import { computeLetterbox } from '../ingest/letterbox.js';
+import { annotateFile, type FrameBoxes } from './annotate.js';
+import type { Detection } from './detections.js';
+import { defaultDetectFilter } from './filters.js';
+import { FrameDetector } from './frame-detector.js';
+import { decodeFrames, probeMedia } from './media.js';
+import type { LoadedModel } from './model.js';
+import { getRuntime } from './runtimes/registry.js';
+
+export const EX_USAGE = 64;
+export const EX_NOINPUT = 66;
+
+export interface DetectCommandIO {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  /** Values from the daemon config, used where no flag is given (wired by the CLI). */
+  defaults?: { model?: string; runtime?: string; threads?: number; minScore?: number };
+}
+
+export const DETECT_USAGE = 'usage: lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N] [--json] [--annotate OUTDIR] [--min-score X]\n';
+
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+export interface DetectLine {
+  file: string;
+  frame: number;
+  width: number;
+  height: number;
+  inference_ms: number;
+  objects: Array<Pick<Detection, 'label' | 'class_id' | 'score' | 'box'>>;
+}
+
+function toLine(file: string, frame: number, width: number, height: number, ms: number, detections: Detection[]): DetectLine {
+  return {
+    file, frame, width, height,
+    inference_ms: round(ms, 2),
+    objects: detections.map((d) => ({
+      label: d.label,
+      class_id: d.class_id,
+      score: round(d.score, 4),
+      box: d.box.map((v) => round(v, 2)) as Detection['box'],
+    })),
+  };
+}
+
+function humanLine(l: DetectLine): string {
+  const objects = l.objects.map((o) => `${o.label} ${o.score.toFixed(2)} [${o.box.join(', ')}]`).join('; ');
+  return `${l.file}#${l.frame}: ${l.objects.length} object(s) in ${l.inference_ms} ms${objects ? `: ${objects}` : ''}\n`;
+}
+
+interface Flags { model: string; runtime: string; threads: number; json: boolean; annotate: string | null; minScore: number; files: string[] }
+
+function parseFlags(argv: string[], io: DetectCommandIO): Flags | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' }, runtime: { type: 'string' }, threads: { type: 'string' },
+        json: { type: 'boolean' }, annotate: { type: 'string' }, 'min-score': { type: 'string' },
+      },
+    });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const { values, positionals } = parsed;
+  const model = values.model ?? io.defaults?.model;
+  if (!model) return 'no model: pass --model DIR (or configure detector.model)';
+  if (positionals.length === 0) return 'no input files';
+  const minScore = values['min-score'] !== undefined ? Number(values['min-score']) : (io.defaults?.minScore ?? defaultDetectFilter.min_score);
+  if (!(minScore >= 0 && minScore <= 1)) return `--min-score must be a number from 0 to 1, got '${values['min-score']}'`;
+  const threads = values.threads !== undefined ? Number(values.threads) : (io.defaults?.threads ?? 0);
+  if (!Number.isInteger(threads) || threads < 0) return `--threads must be a whole number, got '${values.threads}'`;
+  return {
+    model, minScore, threads, files: positionals,
+    runtime: values.runtime ?? io.defaults?.runtime ?? 'onnx',
+    json: values.json ?? false,
+    annotate: values.annotate ?? null,
+  };
+}
+
+async function detectFile(file: string, model: LoadedModel, flags: Flags, io: DetectCommandIO): Promise<void> {
+  const info = await probeMedia(file);
+  const lb = computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight);
+  const detector = new FrameDetector(model);
+  const boxes: FrameBoxes[][] = [];
+  let frame = 0;
+  for await (const rgb of decodeFrames(file, model.inputWidth, model.inputHeight, lb)) {
+    const result = await detector.detect(rgb, lb, flags.minScore);
+    const line = toLine(file, frame, info.width, info.height, result.inferenceMs, result.detections);
+    io.stdout.write(flags.json ? `${JSON.stringify(line)}\n` : humanLine(line));
+    if (flags.annotate) boxes.push(result.detections);
+    frame++;
+  }
+  if (frame === 0) throw new Error(`${file}: ffmpeg decoded no frames`);
+  if (flags.annotate) {
+    const out = await annotateFile(file, info, boxes, flags.annotate);
+    io.stderr.write(`annotated: ${out}\n`);
+  }
+}
+
+export async function runDetectCommand(argv: string[], io: DetectCommandIO): Promise<number> {
+  const flags = parseFlags(argv, io);
+  if (typeof flags === 'string') {
+    io.stderr.write(`lookout detect: ${flags}\n${DETECT_USAGE}`);
+    return EX_USAGE;
+  }
+  let model: LoadedModel;
+  try {
+    model = await getRuntime(flags.runtime, '--runtime').load(flags.model, { threads: flags.threads });
+  } catch (err) {
+    io.stderr.write(`lookout detect: ${(err as Error).message}\n`);
+    return err instanceof LookoutError ? EX_CONFIG : 1;
+  }
+  if (flags.annotate) fs.mkdirSync(flags.annotate, { recursive: true });
+  let failed = false;
+  try {
+    for (const file of flags.files) {
+      try {
+        await detectFile(file, model, flags, io);
+      } catch (err) {
+        failed = true;
+        io.stderr.write(`lookout detect: ${(err as Error).message}\n`);
+      }
+    }
+  } finally {
+    await model.dispose();
+  }
+  return failed ? EX_NOINPUT : 0;
+}
