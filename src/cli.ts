@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/** The `lookout` command. */
+import { checkConfig } from './cli/check-config.js';
+import { parseArgs, USAGE, UsageError } from './cli/args.js';
+import { runDaemon } from './cli/run-daemon.js';
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`lookout: ${error.message}\n${USAGE}\n`);
+      process.exit(64);
+    }
+    throw error;
+  }
+  switch (parsed.command) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    case 'check-config':
+      process.exitCode = checkConfig(parsed.configFile, process.env, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
+      return;
+    case 'detect':
+      process.stderr.write('lookout: detect is not available in this build\n');
+      process.exitCode = 64;
+      return;
+    case 'run':
+      await runDaemon(parsed.configFile, process.env);
+  }
+}
+
+void main();

@@ -1,0 +1,282 @@
+/**
+ * The one place that builds lookout's services from the validated config,
+ * starts them in order and stops them in reverse. A camera that fails affects
+ * only itself; a service the whole daemon needs (HTTP port, embedded broker)
+ * fails start().
+ */
+import os from 'node:os';
+import { systemClock, type Clock, type Timer } from './clock.js';
+import type { CameraEntry, CameraConfig, DaemonConfig } from './config/index.js';
+import { maskUrl } from './config/index.js';
+import { HealthServer, type Readiness } from './http/health-server.js';
+import { createMetrics, type Metrics, type MetricsSnapshot } from './http/metrics.js';
+import { CameraSource, type Frame } from './ingest/index.js';
+import type { Logger } from './logger.js';
+import { EmbeddedBroker } from './mqtt/embedded-broker.js';
+import type { StatsPayload } from './mqtt/payloads.js';
+import { MqttPublisher } from './mqtt/publisher.js';
+import { CameraRecord, round } from './status/camera-record.js';
+import { SystemdNotifier } from './systemd/notify.js';
+
+export interface DaemonOptions {
+  config: DaemonConfig;
+  /** The daemon file, for messages. */
+  configFile: string;
+  cameras: readonly CameraEntry[];
+  logger: Logger;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Receives every frame of every streaming camera (the detection stage plugs in here). */
+export interface FrameStage {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  push(camera: CameraRecord, frame: Frame): void;
+  /** Extra fields for /status, per camera. */
+  cameraStatus?(camera: string): Record<string, unknown>;
+}
+
+export class Daemon {
+  readonly #options: DaemonOptions;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #records = new Map<string, CameraRecord>();
+  readonly #metrics: Metrics;
+  readonly #http: HealthServer;
+  readonly #notifier: SystemdNotifier;
+  readonly #broker: EmbeddedBroker | null;
+  #publisher: MqttPublisher | null = null;
+  #stage: FrameStage | null = null;
+  #statsTimer: Timer | null = null;
+  #startedAt: number;
+  #stopping: Promise<void> | null = null;
+
+  constructor(options: DaemonOptions) {
+    this.#options = options;
+    this.#log = options.logger;
+    this.#clock = options.clock ?? systemClock;
+    this.#startedAt = this.#clock.now();
+    const { config } = options;
+    for (const entry of options.cameras) this.#records.set(entry.name, this.#createRecord(entry));
+    this.#metrics = createMetrics(() => this.#metricsSnapshot());
+    this.#http = new HealthServer({
+      host: config.http.host,
+      port: config.http.port,
+      logger: this.#log,
+      clock: this.#clock,
+      provider: {
+        liveness: () => true,
+        readiness: () => this.readiness(),
+        status: () => this.status(),
+        metrics: () => this.#metrics.render(),
+      },
+    });
+    this.#notifier = new SystemdNotifier({ logger: this.#log, env: options.env, clock: this.#clock });
+    this.#broker = config.mqtt.url === 'embedded' ? new EmbeddedBroker({ port: config.mqtt.embedded_port, logger: this.#log }) : null;
+  }
+
+  /** Installs the stage that consumes frames; must be called before start(). */
+  setFrameStage(stage: FrameStage): void {
+    this.#stage = stage;
+  }
+
+  get httpAddress(): { host: string; port: number } | null {
+    return this.#http.address;
+  }
+
+  get cameras(): ReadonlyMap<string, CameraRecord> {
+    return this.#records;
+  }
+
+  async start(): Promise<void> {
+    const { config } = this.#options;
+    this.#startedAt = this.#clock.now();
+    let url = config.mqtt.url;
+    if (this.#broker) {
+      await this.#broker.start();
+      url = this.#broker.url;
+    }
+    const publisher = new MqttPublisher({ config: { ...config.mqtt, url }, logger: this.#log, clock: this.#clock });
+    this.#publisher = publisher;
+    // Republish every camera's retained state on each (re)connect: a broker
+    // restarted without persistence has forgotten it.
+    publisher.on('connect', () => {
+      for (const record of this.#records.values()) this.#publishStatus(record);
+    });
+    await publisher.start();
+    await this.#http.start();
+    await this.#stage?.start();
+
+    for (const record of this.#records.values()) {
+      this.#publishStatus(record);
+      if (record.source) this.#startCamera(record, record.source);
+    }
+    this.#scheduleStats();
+    await this.#notifier.start();
+    const address = this.#http.address;
+    this.#log.info({ http: address, cameras: [...this.#records.keys()] }, 'lookout started');
+    void this.#notifier.ready(`${this.#records.size} camera(s)`);
+  }
+
+  /** The one shutdown path; safe to call more than once. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    this.#log.info('lookout stopping');
+    void this.#notifier.stopping();
+    if (this.#statsTimer !== null) this.#clock.clearTimeout(this.#statsTimer);
+    this.#statsTimer = null;
+    await Promise.all(
+      [...this.#records.values()].map(async (record) => {
+        if (!record.source) return;
+        await record.source.stop().catch((error) => this.#log.error({ camera: record.name, err: error }, 'camera stop failed'));
+        this.#setState(record, 'offline', 'lookout stopped');
+      }),
+    );
+    await this.#stage?.stop().catch((error) => this.#log.error({ err: error }, 'frame stage stop failed'));
+    await this.#publisher?.stop().catch((error) => this.#log.error({ err: error }, 'MQTT stop failed'));
+    await this.#http.stop().catch((error) => this.#log.error({ err: error }, 'HTTP stop failed'));
+    await this.#broker?.stop().catch((error) => this.#log.error({ err: error }, 'embedded broker stop failed'));
+    await this.#notifier.stop();
+    this.#log.info('lookout stopped');
+  }
+
+  readiness(): Readiness {
+    const reasons: string[] = [];
+    if (!this.#publisher?.connected) reasons.push(`mqtt: not connected to ${maskUrl(this.#publisherUrl())}`);
+    for (const record of this.#records.values()) {
+      if (record.state === 'disabled' || record.streaming) continue;
+      reasons.push(`camera ${record.name}: ${record.state}${record.reason ? ` (${record.reason})` : ''}`);
+    }
+    return { ready: reasons.length === 0, reasons };
+  }
+
+  status(): Record<string, unknown> {
+    const now = this.#clock.now();
+    const cameras: Record<string, unknown> = {};
+    for (const record of this.#records.values()) {
+      cameras[record.name] = { ...record.statusPayload(now), file: record.file, ...this.#stage?.cameraStatus?.(record.name) };
+    }
+    return {
+      version: process.env.npm_package_version ?? null,
+      hostname: os.hostname(),
+      pid: process.pid,
+      uptime_s: round((now - this.#startedAt) / 1000, 1),
+      config_file: this.#options.configFile,
+      mqtt: {
+        url: maskUrl(this.#publisherUrl()),
+        connected: this.#publisher?.connected ?? false,
+        queue_depth: this.#publisher?.queueDepth ?? 0,
+        queue_dropped: this.#publisher?.queueDropped ?? 0,
+      },
+      ready: this.readiness(),
+      cameras,
+      timestamp: new Date(now).toISOString(),
+    };
+  }
+
+  #publisherUrl(): string {
+    return this.#broker ? this.#broker.url : this.#options.config.mqtt.url;
+  }
+
+  #createRecord(entry: CameraEntry): CameraRecord {
+    if (!entry.config) {
+      return new CameraRecord({ name: entry.name, file: entry.file, state: 'error', reason: entry.problems.join('; ') });
+    }
+    if (!entry.config.enabled) {
+      return new CameraRecord({ name: entry.name, file: entry.file, state: 'disabled', reason: 'enabled is false' });
+    }
+    // The source adds the camera field to its own logger.
+    const source = new CameraSource({ ...toSourceOptions(entry.name, entry.config), logger: this.#log, clock: this.#clock });
+    return new CameraRecord({ name: entry.name, file: entry.file, state: 'connecting', reason: null, source });
+  }
+
+  #startCamera(record: CameraRecord, source: CameraSource): void {
+    source.on('state', ({ state, reason }) => this.#setState(record, state, reason));
+    source.on('source', (info) => {
+      record.sourceInfo = info;
+      this.#publishStatus(record);
+    });
+    source.on('frame', (frame) => this.#stage?.push(record, frame));
+    source.start().catch((error: Error) => {
+      this.#log.error({ camera: record.name, err: error }, `camera ${record.name} failed to start: ${error.message}`);
+      this.#setState(record, 'error', error.message);
+    });
+  }
+
+  #setState(record: CameraRecord, state: CameraRecord['state'], reason: string | null): void {
+    if (record.state === state && record.reason === reason) return;
+    record.state = state;
+    record.reason = reason;
+    this.#publishStatus(record);
+  }
+
+  #publishStatus(record: CameraRecord): void {
+    const publisher = this.#publisher;
+    if (!publisher) return;
+    publisher.publish(publisher.topics.cameraStatus(record.name), record.statusPayload(this.#clock.now()), { retain: true });
+  }
+
+  #scheduleStats(): void {
+    const intervalMs = this.#options.config.mqtt.stats_interval_s * 1000;
+    this.#statsTimer = this.#clock.setTimeout(() => {
+      this.#publishStats();
+      this.#scheduleStats();
+    }, intervalMs);
+    (this.#statsTimer as { unref?: () => unknown }).unref?.();
+  }
+
+  #publishStats(): void {
+    const publisher = this.#publisher;
+    if (!publisher || this.#stopping) return;
+    const now = this.#clock.now();
+    const cameras: StatsPayload['cameras'] = {};
+    for (const record of this.#records.values()) {
+      const payload = record.statusPayload(now);
+      cameras[record.name] = { state: payload.state, fps_in: payload.fps_in, frames_dropped: payload.frames_dropped, reconnects: payload.reconnects };
+    }
+    publisher.publish(publisher.topics.stats, {
+      uptime_s: round((now - this.#startedAt) / 1000, 1),
+      cameras,
+      mqtt: { queue_depth: publisher.queueDepth, queue_dropped: publisher.queueDropped },
+      timestamp: new Date(now).toISOString(),
+    });
+  }
+
+  #metricsSnapshot(): MetricsSnapshot {
+    const cameras: MetricsSnapshot['cameras'] = {};
+    for (const record of this.#records.values()) {
+      const stats = record.source?.stats;
+      cameras[record.name] = {
+        framesIn: stats?.framesIn ?? 0,
+        framesDropped: record.framesDropped,
+        reconnects: stats?.reconnects ?? 0,
+        stalls: stats?.stalls ?? 0,
+        up: record.streaming,
+        fpsIn: stats?.fpsIn ?? 0,
+      };
+    }
+    const publisher = this.#publisher;
+    return {
+      cameras,
+      mqtt: { connected: publisher?.connected ?? false, queueDepth: publisher?.queueDepth ?? 0, queueDropped: publisher?.queueDropped ?? 0 },
+    };
+  }
+}
+
+function toSourceOptions(name: string, config: CameraConfig) {
+  return {
+    name,
+    url: config.url,
+    fps: config.detect.fps,
+    width: config.detect.width,
+    height: config.detect.height,
+    stallTimeoutS: config.stall_timeout_s,
+    rtspTimeoutS: config.rtsp_timeout_s,
+    inputArgs: config.ffmpeg.input_args,
+  };
+}

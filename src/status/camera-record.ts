@@ -1,0 +1,66 @@
+/**
+ * What the daemon knows about one camera, whatever its state: a running
+ * source, a disabled camera, or a camera whose file did not validate. The
+ * MQTT status payload, /status, readiness and metrics are all views of it.
+ */
+import type { CameraSource, SourceInfo } from '../ingest/index.js';
+import type { CameraState, CameraStatusPayload } from '../mqtt/payloads.js';
+
+export interface CameraRecordInit {
+  name: string;
+  /** The camera file, for messages that must name it. */
+  file: string;
+  state: CameraState;
+  reason: string | null;
+  source?: CameraSource | null;
+}
+
+export class CameraRecord {
+  readonly name: string;
+  readonly file: string;
+  readonly source: CameraSource | null;
+  state: CameraState;
+  reason: string | null;
+  sourceInfo: SourceInfo | null = null;
+  /** Frames the pipeline replaced by a newer one before using them. */
+  framesDropped = 0;
+
+  constructor(init: CameraRecordInit) {
+    this.name = init.name;
+    this.file = init.file;
+    this.state = init.state;
+    this.reason = init.reason;
+    this.source = init.source ?? null;
+  }
+
+  /** A camera that should be streaming: enabled and with a valid file. */
+  get runnable(): boolean {
+    return this.source !== null;
+  }
+
+  get streaming(): boolean {
+    return this.state === 'streaming';
+  }
+
+  statusPayload(now: number): CameraStatusPayload {
+    const stats = this.source?.stats;
+    return {
+      camera: this.name,
+      state: this.state,
+      reason: this.reason,
+      source: this.sourceInfo ? { ...this.sourceInfo } : null,
+      fps_in: round(stats?.fpsIn ?? 0, 2),
+      frames_in: stats?.framesIn ?? 0,
+      frames_dropped: this.framesDropped,
+      reconnects: stats?.reconnects ?? 0,
+      stalls: stats?.stalls ?? 0,
+      last_frame_at: stats?.lastFrameAt ? new Date(stats.lastFrameAt).toISOString() : null,
+      timestamp: new Date(now).toISOString(),
+    };
+  }
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
