@@ -25,14 +25,14 @@ export const cameraDefaultableSchema = {
       default: 5,
     }),
     width: leaf({
-      doc: 'Width of the frame given to the detector, in pixels; the image is letterboxed into it.',
+      doc: "Width of the frame given to the detector, in pixels; the image is letterboxed into it. 0 = the model's input width.",
       check: evenSize,
-      default: 320,
+      default: 0,
     }),
     height: leaf({
-      doc: 'Height of the frame given to the detector, in pixels.',
+      doc: "Height of the frame given to the detector, in pixels. 0 = the model's input height.",
       check: evenSize,
-      default: 320,
+      default: 0,
     }),
     labels: leaf({
       doc: 'Labels to report, e.g. ["person","car"]; empty = all labels of the model.',

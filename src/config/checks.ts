@@ -75,10 +75,11 @@ export function number(opts: { min: number; minExclusive?: boolean; max?: number
 }
 
 /* Video scalers and YUV->RGB conversion want even sizes. */
-export const evenSize = check<number>('positive even integer', (v) =>
-  Number.isInteger(v) && (v as number) > 0 && (v as number) % 2 === 0
+/* 0 means "the model's input size", so a camera follows the model unless set. */
+export const evenSize = check<number>('0 or a positive even integer', (v) =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) % 2 === 0
     ? null
-    : `must be a positive even integer, got ${shown(v)}`,
+    : `must be 0 (the model's input size) or a positive even integer, got ${shown(v)}`,
 );
 
 export const stringArray = check<string[]>('array of strings', (v) =>

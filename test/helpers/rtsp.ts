@@ -15,6 +15,8 @@ export interface RtspServerOptions {
   /** Or an ffmpeg lavfi source, e.g. 'testsrc=size=640x480:rate=10'. */
   lavfi?: string;
   readyTimeoutMs?: number;
+  /** Listen on this port (to restart a server where clients expect it); default a free one. */
+  port?: number;
 }
 
 export interface RtspServer {
@@ -55,7 +57,7 @@ function feederArgs(opts: RtspServerOptions, udpPort: number): string[] {
  * `t.teardown(server.stop)`.
  */
 export async function startRtspServer(opts: RtspServerOptions = {}): Promise<RtspServer> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const args = [SCRIPT, String(port)];
   const udpPort = opts.clip || opts.lavfi ? await freeUdpPort() : null;
   if (udpPort !== null) args.push('--udp-port', String(udpPort));

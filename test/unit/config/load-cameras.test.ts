@@ -6,7 +6,7 @@ import { tmpDir } from './tmp-dir.js';
 
 const DEFAULTS: Omit<CameraConfig, 'url'> = {
   enabled: true,
-  detect: { fps: 5, width: 320, height: 320, labels: [], min_score: 0.4, min_area: 0 },
+  detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 0.4, min_area: 0 },
   stall_timeout_s: 10,
   rtsp_timeout_s: 5,
   ffmpeg: { input_args: [] },
@@ -95,8 +95,8 @@ test('every problem of a camera file at once, exact text, password masked', (t) 
         `${f('bad')}: url: must be rtsp://, rtsps:// or a path to a video file, got 'http://admin:***@cam/s'`,
         `${f('bad')}: enabled: must be true or false, got 'yes'`,
         `${f('bad')}: detect.fps: must be a number > 0, got 0`,
-        `${f('bad')}: detect.width: must be a positive even integer, got 321`,
-        `${f('bad')}: detect.height: must be a positive even integer, got -2`,
+        `${f('bad')}: detect.width: must be 0 (the model's input size) or a positive even integer, got 321`,
+        `${f('bad')}: detect.height: must be 0 (the model's input size) or a positive even integer, got -2`,
         `${f('bad')}: detect.labels: must be an array of strings, got 'person'`,
         `${f('bad')}: detect.min_score: must be a number >= 0 and <= 1, got 1.5`,
         `${f('bad')}: detect.min_area: must be a number >= 0 and <= 1, got -0.1`,
