@@ -1,0 +1,86 @@
+/**
+ * MQTT payload shapes. Field names are snake_case because they are read by
+ * Home Assistant templates, Node-RED and shell scripts, not by TypeScript.
+ * Every JSON payload carries `timestamp` (ISO 8601) so a retained message read
+ * hours later says how old it is.
+ */
+
+/** `<base>/status`: plain strings (not JSON) so the LWT stays a one-word value. */
+export type AvailabilityPayload = 'online' | 'offline';
+
+export type CameraState = 'connecting' | 'streaming' | 'offline' | 'disabled' | 'error';
+
+export interface SourcePayload {
+  width: number;
+  height: number;
+  fps: number | null;
+  codec: string | null;
+}
+
+/** `<base>/<camera>/status`, retained. */
+export interface CameraStatusPayload {
+  camera: string;
+  state: CameraState;
+  reason: string | null;
+  source: SourcePayload | null;
+  fps_in: number;
+  frames_in: number;
+  frames_dropped: number;
+  reconnects: number;
+  stalls: number;
+  last_frame_at: string | null;
+  timestamp: string;
+}
+
+/** `<base>/stats`, not retained, published every mqtt.stats_interval_s. */
+export interface StatsPayload {
+  uptime_s: number;
+  cameras: Record<string, { state: CameraState; fps_in: number; frames_dropped: number; reconnects: number }>;
+  mqtt: { queue_depth: number; queue_dropped: number };
+  timestamp: string;
+}
+
+/** One detected object. `box` is x1,y1,x2,y2 in source-image pixels; `box_norm` the same divided by the source size. */
+export interface DetectedObjectPayload {
+  label: string;
+  class_id: number;
+  score: number;
+  box: [number, number, number, number];
+  box_norm: [number, number, number, number];
+}
+
+/**
+ * `<base>/<camera>/detections`: one message per processed frame with objects
+ * (and one with `objects: []` when the scene clears).
+ */
+export interface DetectionsPayload {
+  camera: string;
+  frame_seq: number;
+  captured_at: string;
+  inferred_at: string;
+  /** Capture to publish. */
+  latency_ms: number;
+  inference_ms: number;
+  model: string;
+  source_width: number;
+  source_height: number;
+  objects: DetectedObjectPayload[];
+  timestamp: string;
+}
+
+/** `<base>/<camera>/events`: an object appeared or left. */
+export interface EventPayload {
+  camera: string;
+  type: 'start' | 'end';
+  label: string;
+  score: number;
+  timestamp: string;
+}
+
+/** `<base>/<camera>/<label>`, retained: how many objects of a label are in view. */
+export interface ObjectCountPayload {
+  camera: string;
+  label: string;
+  count: number;
+  timestamp: string;
+}
