@@ -1,0 +1,63 @@
+/**
+ * A private mosquitto on a loopback port for publisher tests. "Is it ours?" is
+ * checked two ways: the port was free (freePort) and this process's own log
+ * says it opened that port; tests also look for their client ids in `log`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export class Mosquitto {
+  log = '';
+  #child: ChildProcess | null = null;
+  readonly #dir = mkdtempSync(join(tmpdir(), 'lookout-mosquitto-'));
+
+  constructor(readonly port: number) {
+    writeFileSync(
+      join(this.#dir, 'mosquitto.conf'),
+      [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type all', ''].join('\n'),
+    );
+  }
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts and resolves once this instance logs that it listens on our port. */
+  start(): Promise<void> {
+    const child = spawn('mosquitto', ['-c', join(this.#dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.#child = child;
+    let own = ''; // this run's log only: after a restart `log` already holds the first run's lines
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`mosquitto did not start:\n${own}`)), 10_000);
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        this.log += chunk;
+        own += chunk;
+        if (own.includes(`Opening ipv4 listen socket on port ${this.port}.`) && / running/.test(own)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`mosquitto exited (${code}):\n${own}`));
+      });
+    });
+  }
+
+  /** SIGTERM and wait until the process is gone. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    this.#child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
