@@ -1,0 +1,117 @@
+/**
+ * Prometheus metrics. Values live in the services (camera sources, publisher);
+ * at scrape time one snapshot is taken and every metric reads its value from
+ * it in collect(), so there is no second set of counters to keep in sync.
+ *
+ * Adding a metric is one line in METRICS (plus the snapshot field it reads).
+ * A private Registry keeps tests independent and avoids prom-client's global.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics, prometheusContentType } from 'prom-client';
+
+export interface CameraMetricsSnapshot {
+  framesIn: number;
+  framesDropped: number;
+  reconnects: number;
+  stalls: number;
+  /** Streaming right now. */
+  up: boolean;
+  fpsIn: number;
+}
+
+export interface MetricsSnapshot {
+  cameras: Record<string, CameraMetricsSnapshot>;
+  mqtt: { connected: boolean; queueDepth: number; queueDropped: number };
+}
+
+type Labels = Record<string, string>;
+type Series = Array<[Labels, number]>;
+
+export interface MetricDef {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  labelNames: string[];
+  read(snapshot: MetricsSnapshot): Series;
+}
+
+/** One series per camera; `undefined` (a value a camera does not have yet) is skipped. */
+function perCamera(type: MetricDef['type'], name: string, help: string, pick: (camera: CameraMetricsSnapshot) => number | undefined): MetricDef {
+  return {
+    name,
+    help,
+    type,
+    labelNames: ['camera'],
+    read: (snapshot) =>
+      Object.entries(snapshot.cameras).flatMap(([camera, values]): Series => {
+        const value = pick(values);
+        return value === undefined ? [] : [[{ camera }, value]];
+      }),
+  };
+}
+
+function single(type: MetricDef['type'], name: string, help: string, pick: (snapshot: MetricsSnapshot) => number): MetricDef {
+  return { name, help, type, labelNames: [], read: (snapshot) => [[{}, pick(snapshot)]] };
+}
+
+export const METRICS: readonly MetricDef[] = [
+  perCamera('counter', 'lookout_frames_in_total', 'Frames read from ffmpeg.', (c) => c.framesIn),
+  perCamera('counter', 'lookout_frames_dropped_total', 'Frames replaced by a newer one before the detector took them.', (c) => c.framesDropped),
+  perCamera('counter', 'lookout_reconnects_total', 'ffmpeg restarts after the stream ended or failed.', (c) => c.reconnects),
+  perCamera('counter', 'lookout_stalls_total', 'Times no frame arrived within stall_timeout_s.', (c) => c.stalls),
+  perCamera('gauge', 'lookout_camera_up', '1 while the camera is streaming, else 0.', (c) => (c.up ? 1 : 0)),
+  perCamera('gauge', 'lookout_camera_fps_in', 'Frames per second read from ffmpeg over the last seconds.', (c) => c.fpsIn),
+  single('gauge', 'lookout_mqtt_connected', '1 while connected to the MQTT broker, else 0.', (s) => (s.mqtt.connected ? 1 : 0)),
+  single('gauge', 'lookout_mqtt_queue_depth', 'Messages waiting for the broker to come back.', (s) => s.mqtt.queueDepth),
+  single('counter', 'lookout_mqtt_queue_dropped_total', 'Messages dropped because the outage queue was full.', (s) => s.mqtt.queueDropped),
+];
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** prom-client's Prometheus text content type. */
+  readonly contentType: string;
+  /** Takes one snapshot and renders every metric from it. */
+  render(): Promise<string>;
+}
+
+export interface MetricsOptions {
+  /** Standard process_* / nodejs_* metrics (default true). */
+  defaultMetrics?: boolean;
+  definitions?: readonly MetricDef[];
+}
+
+export function createMetrics(snapshot: () => MetricsSnapshot, options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  let current: MetricsSnapshot | null = null;
+
+  for (const def of options.definitions ?? METRICS) {
+    const config = { name: def.name, help: def.help, labelNames: def.labelNames, registers: [registry] };
+    if (def.type === 'counter') {
+      new Counter({
+        ...config,
+        collect() {
+          // Reset first: series of cameras that are gone must not linger.
+          this.reset();
+          if (current) for (const [labels, value] of def.read(current)) this.inc(labels, value);
+        },
+      });
+    } else {
+      new Gauge({
+        ...config,
+        collect() {
+          this.reset();
+          if (current) for (const [labels, value] of def.read(current)) this.set(labels, value);
+        },
+      });
+    }
+  }
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  return {
+    registry,
+    contentType: prometheusContentType,
+    async render() {
+      current = snapshot();
+      return registry.metrics();
+    },
+  };
+}
