@@ -3,6 +3,7 @@
 import { checkConfig } from './cli/check-config.js';
 import { parseArgs, USAGE, UsageError } from './cli/args.js';
 import { runDaemon } from './cli/run-daemon.js';
+import { detect } from './cli/detect.js';
 
 async function main(): Promise<void> {
   let parsed;
@@ -23,8 +24,7 @@ async function main(): Promise<void> {
       process.exitCode = checkConfig(parsed.configFile, process.env, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
       return;
     case 'detect':
-      process.stderr.write('lookout: detect is not available in this build\n');
-      process.exitCode = 64;
+      process.exitCode = await detect(parsed.configFile, parsed.rest);
       return;
     case 'run':
       await runDaemon(parsed.configFile, process.env);

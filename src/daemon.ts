@@ -10,7 +10,10 @@ import type { CameraEntry, CameraConfig, DaemonConfig } from './config/index.js'
 import { maskUrl } from './config/index.js';
 import { HealthServer, type Readiness } from './http/health-server.js';
 import { createMetrics, type Metrics, type MetricsSnapshot } from './http/metrics.js';
-import { CameraSource, type Frame } from './ingest/index.js';
+import { CameraSource } from './ingest/index.js';
+import { DetectionStage, type DetectionResult } from './detector/detection-stage.js';
+import type { DetectFilter } from './detector/filters.js';
+import { getRuntime } from './detector/runtimes/registry.js';
 import type { Logger } from './logger.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
 import type { StatsPayload } from './mqtt/payloads.js';
@@ -28,15 +31,6 @@ export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Receives every frame of every streaming camera (the detection stage plugs in here). */
-export interface FrameStage {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  push(camera: CameraRecord, frame: Frame): void;
-  /** Extra fields for /status, per camera. */
-  cameraStatus?(camera: string): Record<string, unknown>;
-}
-
 export class Daemon {
   readonly #options: DaemonOptions;
   readonly #log: Logger;
@@ -47,7 +41,8 @@ export class Daemon {
   readonly #notifier: SystemdNotifier;
   readonly #broker: EmbeddedBroker | null;
   #publisher: MqttPublisher | null = null;
-  #stage: FrameStage | null = null;
+  readonly #stage: DetectionStage;
+  readonly #cameraConfigs = new Map<string, CameraConfig>();
   #statsTimer: Timer | null = null;
   #startedAt: number;
   #stopping: Promise<void> | null = null;
@@ -59,6 +54,20 @@ export class Daemon {
     this.#startedAt = this.#clock.now();
     const { config } = options;
     for (const entry of options.cameras) this.#records.set(entry.name, this.#createRecord(entry));
+    const filters = new Map<string, DetectFilter>();
+    for (const [name, camera] of this.#cameraConfigs) filters.set(name, camera.detect);
+    this.#stage = new DetectionStage({
+      runtime: getRuntime(config.detector.runtime),
+      modelDir: config.detector.model,
+      threads: config.detector.threads,
+      iou: config.detector.iou,
+      maxDet: config.detector.max_det,
+      agnostic: config.detector.agnostic_nms,
+      filters,
+      publish: (result) => this.#publishDetections(result),
+      logger: this.#log,
+      clock: this.#clock,
+    });
     this.#metrics = createMetrics(() => this.#metricsSnapshot());
     this.#http = new HealthServer({
       host: config.http.host,
@@ -76,11 +85,6 @@ export class Daemon {
     this.#broker = config.mqtt.url === 'embedded' ? new EmbeddedBroker({ port: config.mqtt.embedded_port, logger: this.#log }) : null;
   }
 
-  /** Installs the stage that consumes frames; must be called before start(). */
-  setFrameStage(stage: FrameStage): void {
-    this.#stage = stage;
-  }
-
   get httpAddress(): { host: string; port: number } | null {
     return this.#http.address;
   }
@@ -92,6 +96,9 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this.#options;
     this.#startedAt = this.#clock.now();
+    // The model first: a bad model is a config error (exit 78) and must not
+    // leave ports half-open or cameras running.
+    await this.#stage.start();
     let url = config.mqtt.url;
     if (this.#broker) {
       await this.#broker.start();
@@ -106,11 +113,11 @@ export class Daemon {
     });
     await publisher.start();
     await this.#http.start();
-    await this.#stage?.start();
 
     for (const record of this.#records.values()) {
+      const camera = this.#cameraConfigs.get(record.name);
+      if (camera) this.#startCamera(record, camera);
       this.#publishStatus(record);
-      if (record.source) this.#startCamera(record, record.source);
     }
     this.#scheduleStats();
     await this.#notifier.start();
@@ -137,7 +144,7 @@ export class Daemon {
         this.#setState(record, 'offline', 'lookout stopped');
       }),
     );
-    await this.#stage?.stop().catch((error) => this.#log.error({ err: error }, 'frame stage stop failed'));
+    await this.#stage.stop().catch((error) => this.#log.error({ err: error }, 'detector stop failed'));
     await this.#publisher?.stop().catch((error) => this.#log.error({ err: error }, 'MQTT stop failed'));
     await this.#http.stop().catch((error) => this.#log.error({ err: error }, 'HTTP stop failed'));
     await this.#broker?.stop().catch((error) => this.#log.error({ err: error }, 'embedded broker stop failed'));
@@ -159,7 +166,7 @@ export class Daemon {
     const now = this.#clock.now();
     const cameras: Record<string, unknown> = {};
     for (const record of this.#records.values()) {
-      cameras[record.name] = { ...record.statusPayload(now), file: record.file, ...this.#stage?.cameraStatus?.(record.name) };
+      cameras[record.name] = { ...record.statusPayload(now, this.#stage.stats(record.name).skipped_busy), file: record.file, detector: this.#stage.stats(record.name) };
     }
     return {
       version: process.env.npm_package_version ?? null,
@@ -167,6 +174,12 @@ export class Daemon {
       pid: process.pid,
       uptime_s: round((now - this.#startedAt) / 1000, 1),
       config_file: this.#options.configFile,
+      detector: {
+        runtime: this.#options.config.detector.runtime,
+        backend: this.#stage.backend,
+        model: this.#options.config.detector.model,
+        input: this.#stage.inputSize,
+      },
       mqtt: {
         url: maskUrl(this.#publisherUrl()),
         connected: this.#publisher?.connected ?? false,
@@ -190,18 +203,28 @@ export class Daemon {
     if (!entry.config.enabled) {
       return new CameraRecord({ name: entry.name, file: entry.file, state: 'disabled', reason: 'enabled is false' });
     }
-    // The source adds the camera field to its own logger.
-    const source = new CameraSource({ ...toSourceOptions(entry.name, entry.config), logger: this.#log, clock: this.#clock });
-    return new CameraRecord({ name: entry.name, file: entry.file, state: 'connecting', reason: null, source });
+    this.#cameraConfigs.set(entry.name, entry.config);
+    return new CameraRecord({ name: entry.name, file: entry.file, state: 'connecting', reason: null });
   }
 
-  #startCamera(record: CameraRecord, source: CameraSource): void {
+  /** Creates the camera's source once the model's input size is known, and starts it. */
+  #startCamera(record: CameraRecord, camera: CameraConfig): void {
+    const input = this.#stage.inputSize!;
+    const width = camera.detect.width || input.width;
+    const height = camera.detect.height || input.height;
+    if (width !== input.width || height !== input.height) {
+      this.#setState(record, 'error', `${record.file}: detect.width/height: ${width}x${height} differs from the model's input ${input.width}x${input.height}; remove the keys to follow the model`);
+      return;
+    }
+    // The source adds the camera field to its own logger.
+    const source = new CameraSource({ ...toSourceOptions(record.name, camera), width, height, logger: this.#log, clock: this.#clock });
+    record.source = source;
     source.on('state', ({ state, reason }) => this.#setState(record, state, reason));
     source.on('source', (info) => {
       record.sourceInfo = info;
       this.#publishStatus(record);
     });
-    source.on('frame', (frame) => this.#stage?.push(record, frame));
+    source.on('frame', (frame) => this.#stage.push(record.name, frame));
     source.start().catch((error: Error) => {
       this.#log.error({ camera: record.name, err: error }, `camera ${record.name} failed to start: ${error.message}`);
       this.#setState(record, 'error', error.message);
@@ -218,7 +241,34 @@ export class Daemon {
   #publishStatus(record: CameraRecord): void {
     const publisher = this.#publisher;
     if (!publisher) return;
-    publisher.publish(publisher.topics.cameraStatus(record.name), record.statusPayload(this.#clock.now()), { retain: true });
+    publisher.publish(publisher.topics.cameraStatus(record.name), record.statusPayload(this.#clock.now(), this.#stage.stats(record.name).skipped_busy), { retain: true });
+  }
+
+  #publishDetections(result: DetectionResult): void {
+    const publisher = this.#publisher;
+    if (!publisher) return;
+    const { frame } = result;
+    const now = this.#clock.now();
+    const source = this.#records.get(result.camera)?.sourceInfo;
+    publisher.publish(publisher.topics.detections(result.camera), {
+      camera: result.camera,
+      frame_seq: frame.seq,
+      captured_at: new Date(frame.capturedAt).toISOString(),
+      inferred_at: new Date(result.inferredAt).toISOString(),
+      latency_ms: Math.max(0, now - frame.capturedAt),
+      inference_ms: round(result.inferenceMs, 1),
+      model: result.model,
+      source_width: source?.width ?? frame.letterbox.srcWidth,
+      source_height: source?.height ?? frame.letterbox.srcHeight,
+      objects: result.objects.map((d) => ({
+        label: d.label,
+        class_id: d.class_id,
+        score: round(d.score, 4),
+        box: d.box.map((v) => round(v, 1)) as [number, number, number, number],
+        box_norm: d.box_norm.map((v) => round(v, 4)) as [number, number, number, number],
+      })),
+      timestamp: new Date(now).toISOString(),
+    });
   }
 
   #scheduleStats(): void {
@@ -236,7 +286,7 @@ export class Daemon {
     const now = this.#clock.now();
     const cameras: StatsPayload['cameras'] = {};
     for (const record of this.#records.values()) {
-      const payload = record.statusPayload(now);
+      const payload = record.statusPayload(now, this.#stage.stats(record.name).skipped_busy);
       cameras[record.name] = { state: payload.state, fps_in: payload.fps_in, frames_dropped: payload.frames_dropped, reconnects: payload.reconnects };
     }
     publisher.publish(publisher.topics.stats, {
@@ -253,7 +303,7 @@ export class Daemon {
       const stats = record.source?.stats;
       cameras[record.name] = {
         framesIn: stats?.framesIn ?? 0,
-        framesDropped: record.framesDropped,
+        framesDropped: this.#stage.stats(record.name).skipped_busy,
         reconnects: stats?.reconnects ?? 0,
         stalls: stats?.stalls ?? 0,
         up: record.streaming,
@@ -273,8 +323,6 @@ function toSourceOptions(name: string, config: CameraConfig) {
     name,
     url: config.url,
     fps: config.detect.fps,
-    width: config.detect.width,
-    height: config.detect.height,
     stallTimeoutS: config.stall_timeout_s,
     rtspTimeoutS: config.rtsp_timeout_s,
     inputArgs: config.ffmpeg.input_args,

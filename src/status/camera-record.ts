@@ -18,12 +18,11 @@ export interface CameraRecordInit {
 export class CameraRecord {
   readonly name: string;
   readonly file: string;
-  readonly source: CameraSource | null;
+  /** Set once the camera is started; null for disabled and invalid cameras. */
+  source: CameraSource | null;
   state: CameraState;
   reason: string | null;
   sourceInfo: SourceInfo | null = null;
-  /** Frames the pipeline replaced by a newer one before using them. */
-  framesDropped = 0;
 
   constructor(init: CameraRecordInit) {
     this.name = init.name;
@@ -33,16 +32,12 @@ export class CameraRecord {
     this.source = init.source ?? null;
   }
 
-  /** A camera that should be streaming: enabled and with a valid file. */
-  get runnable(): boolean {
-    return this.source !== null;
-  }
-
   get streaming(): boolean {
     return this.state === 'streaming';
   }
 
-  statusPayload(now: number): CameraStatusPayload {
+  /** `framesDropped`: frames replaced by a newer one before the detector took them. */
+  statusPayload(now: number, framesDropped: number): CameraStatusPayload {
     const stats = this.source?.stats;
     return {
       camera: this.name,
@@ -51,7 +46,7 @@ export class CameraRecord {
       source: this.sourceInfo ? { ...this.sourceInfo } : null,
       fps_in: round(stats?.fpsIn ?? 0, 2),
       frames_in: stats?.framesIn ?? 0,
-      frames_dropped: this.framesDropped,
+      frames_dropped: framesDropped,
       reconnects: stats?.reconnects ?? 0,
       stalls: stats?.stalls ?? 0,
       last_frame_at: stats?.lastFrameAt ? new Date(stats.lastFrameAt).toISOString() : null,

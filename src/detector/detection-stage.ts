@@ -1,0 +1,174 @@
+/**
+ * The frame stage of the daemon once a model is configured: every camera's
+ * frames go through one inference queue (latest frame per camera wins), the
+ * model runs, detections are filtered per camera and handed to `publish`.
+ *
+ * A camera's detections are published for every inferred frame with at least
+ * one object, and once with an empty list when the scene clears, so
+ * subscribers can tell "nothing there any more" from "nothing new".
+ */
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Frame } from '../ingest/index.js';
+import type { Detection } from './detections.js';
+import { applyFilter, unknownFilterLabels, type DetectFilter } from './filters.js';
+import { FrameDetector } from './frame-detector.js';
+import { InferenceQueue, type InferenceJob } from './inference-queue.js';
+import type { LoadedModel, RuntimePlugin } from './model.js';
+import { RecentStats } from './recent-stats.js';
+import { modelError } from './model-dir.js';
+
+export interface DetectionResult {
+  camera: string;
+  frame: Frame;
+  /** Filtered detections; empty only for the "scene cleared" publication. */
+  objects: Detection[];
+  inferenceMs: number;
+  inferredAt: number;
+  model: string;
+}
+
+export interface DetectionStageOptions {
+  runtime: RuntimePlugin;
+  modelDir: string;
+  threads: number;
+  iou: number;
+  maxDet: number;
+  agnostic: boolean;
+  /** Per camera filters, by camera name. */
+  filters: ReadonlyMap<string, DetectFilter>;
+  publish(result: DetectionResult): void;
+  logger: Logger;
+  clock: Clock;
+}
+
+export interface CameraDetectionStats {
+  inferences: number;
+  inference_ms_mean: number | null;
+  inference_ms_p95: number | null;
+  detections: number;
+  skipped_busy: number;
+}
+
+interface PerCamera {
+  inferenceMs: RecentStats;
+  inferences: number;
+  detections: number;
+  lastHadObjects: boolean;
+}
+
+export class DetectionStage {
+  readonly #options: DetectionStageOptions;
+  readonly #log: Logger;
+  readonly #cameras = new Map<string, PerCamera>();
+  #model: LoadedModel | null = null;
+  #detector: FrameDetector | null = null;
+  #queue: InferenceQueue<Frame, FrameDetector> | null = null;
+  #modelName = '';
+
+  constructor(options: DetectionStageOptions) {
+    this.#options = options;
+    this.#log = options.logger.child({ component: 'detector' });
+  }
+
+  /** The loaded model's input size: cameras without an explicit detect size use it. */
+  get inputSize(): { width: number; height: number } | null {
+    return this.#model ? { width: this.#model.inputWidth, height: this.#model.inputHeight } : null;
+  }
+
+  get backend(): string | null {
+    return this.#model?.backend ?? null;
+  }
+
+  get model(): LoadedModel | null {
+    return this.#model;
+  }
+
+  /** Loads the model; a missing, corrupt or mismatched one rejects with EMODEL. */
+  async start(): Promise<void> {
+    const o = this.#options;
+    const model = await o.runtime.load(o.modelDir, { threads: o.threads });
+    this.#model = model;
+    this.#modelName = modelName(o.modelDir);
+    for (const [camera, filter] of o.filters) {
+      const unknown = unknownFilterLabels(filter, model.labels);
+      if (unknown.length > 0) {
+        await model.dispose();
+        this.#model = null;
+        throw modelError(model.file, `camera ${camera}: detect.labels ${unknown.map((l) => `'${l}'`).join(', ')} not among the model's labels`);
+      }
+    }
+    this.#detector = new FrameDetector(model, { iouThreshold: o.iou, maxDet: o.maxDet, agnostic: o.agnostic });
+    this.#queue = new InferenceQueue<Frame, FrameDetector>({
+      workers: [this.#detector],
+      clock: o.clock,
+      handle: (job, detector) => this.#handle(job, detector),
+      onError: (error, job) => this.#log.error({ camera: job.camera, err: { message: (error as Error).message } }, 'inference failed'),
+    });
+    this.#log.info(
+      { model: this.#modelName, file: model.file, backend: model.backend, input: `${model.inputWidth}x${model.inputHeight}`, labels: model.labels.length },
+      `detector ready: ${model.backend}`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.#queue?.stop();
+    this.#queue = null;
+    await this.#model?.dispose();
+    this.#model = null;
+  }
+
+  push(camera: string, frame: Frame): void {
+    this.#queue?.push(camera, frame);
+  }
+
+  stats(camera: string): CameraDetectionStats {
+    const c = this.#cameras.get(camera);
+    const q = this.#queue?.stats(camera);
+    return {
+      inferences: c?.inferences ?? 0,
+      inference_ms_mean: round1(c?.inferenceMs.mean() ?? null),
+      inference_ms_p95: round1(c?.inferenceMs.p95() ?? null),
+      detections: c?.detections ?? 0,
+      skipped_busy: q?.skippedBusy ?? 0,
+    };
+  }
+
+  async #handle(job: InferenceJob<Frame>, detector: FrameDetector): Promise<void> {
+    const { frame, camera } = job;
+    const filter = this.#options.filters.get(camera);
+    const result = await detector.detect(frame.data, frame.letterbox, filter?.min_score);
+    const objects = filter ? applyFilter(result.detections, filter) : result.detections;
+    const stats = this.#camera(camera);
+    stats.inferences++;
+    stats.inferenceMs.add(result.inferenceMs);
+    stats.detections += objects.length;
+    if (objects.length === 0 && !stats.lastHadObjects) return;
+    stats.lastHadObjects = objects.length > 0;
+    this.#options.publish({
+      camera,
+      frame,
+      objects,
+      inferenceMs: result.inferenceMs,
+      inferredAt: this.#options.clock.now(),
+      model: this.#modelName,
+    });
+  }
+
+  #camera(name: string): PerCamera {
+    let c = this.#cameras.get(name);
+    if (!c) {
+      c = { inferenceMs: new RecentStats(), inferences: 0, detections: 0, lastHadObjects: false };
+      this.#cameras.set(name, c);
+    }
+    return c;
+  }
+}
+
+function modelName(dir: string): string {
+  return dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
+}
+
+function round1(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 10) / 10;
+}

@@ -1,0 +1,56 @@
+/** Bad config files: the daemon file stops start-up with 78; a camera file disables only that camera. */
+import test from 'ava';
+import { DaemonProcess, getJson, waitFor, writeConfig } from '../helpers/daemon.js';
+import { BASE, rtspCamera, startBroker, startCamera, startDaemon, watch } from '../helpers/stack.js';
+
+test('an invalid daemon file exits 78 and names every problem', async (t) => {
+  const config = writeConfig({ mqtt: { url: 'http://broker', qos: 3 }, http: { port: 'x' }, bogus: 1 }, {});
+  t.teardown(() => config.remove());
+  const daemon = new DaemonProcess(['run', '--config', config.configFile]);
+  t.teardown(() => daemon.stop('SIGKILL'));
+  const { code } = await daemon.exited;
+  t.is(code, 78, 'exit code is EX_CONFIG');
+  const f = config.configFile;
+  t.deepEqual(
+    daemon.stderr.trim().split('\n'),
+    [
+      `${f}: mqtt.url: must be 'embedded' or a mqtt://, mqtts://, ws:// or wss:// URL, got 'http://broker'`,
+      `${f}: mqtt.qos: must be one of 0, 1, 2, got 3`,
+      `${f}: http.port: must be an integer from 0 to 65535, got 'x'`,
+      `${f}: bogus: unknown key`,
+      'lookout: invalid configuration, not starting',
+    ],
+    'every problem is reported at once as file: key: reason',
+  );
+});
+
+test('check-config exits non-zero for a bad camera file and zero for a good set', async (t) => {
+  const camera = await startCamera(t);
+  const config = writeConfig({ mqtt: { url: 'mqtt://127.0.0.1:1' } }, { good: rtspCamera(camera.url), bad: { url: 'ftp://x', detect: { fps: 0 } } });
+  t.teardown(() => config.remove());
+  const bad = new DaemonProcess(['check-config', '--config', config.configFile]);
+  const { code } = await bad.exited;
+  t.not(code, 0, 'check-config fails when a camera file is bad');
+  t.true(bad.stderr.includes(`${config.camerasDir}/bad.json: detect.fps: `), `the bad camera key is named: ${bad.stderr}`);
+  t.true(bad.stdout.includes('good.json: ok'), 'the good camera is listed as ok');
+});
+
+test('an invalid camera file puts only that camera in error while the other streams', async (t) => {
+  const broker = await startBroker(t);
+  const camera = await startCamera(t);
+  const mqtt = await watch(t, broker);
+  const { httpPort, config } = await startDaemon(t, broker, {
+    good: rtspCamera(camera.url),
+    broken: '{ "url": "rtsp://user:hunter2@127.0.0.1:1/x", "detect": { "fps": -1 } }',
+  });
+
+  await mqtt.waitForJson(`${BASE}/good/status`, (p) => p.state === 'streaming', 30_000);
+  const broken = await mqtt.waitForJson(`${BASE}/broken/status`, (p) => p.state === 'error');
+  t.true(broken.payload.reason.includes(`${config.camerasDir}/broken.json: detect.fps: `), `the reason names file and key: ${broken.payload.reason}`);
+
+  const status = await waitFor('status with both cameras', async () => (await getJson(httpPort, '/status')).body);
+  t.is(status.cameras.good.state, 'streaming', 'the good camera streams');
+  t.is(status.cameras.broken.state, 'error', 'the broken camera is in error');
+  t.false(JSON.stringify(status).includes('hunter2'), 'no password in /status');
+  t.false(mqtt.messages.some((m) => m.text.includes('hunter2')), 'no password on MQTT');
+});
