@@ -46,6 +46,12 @@ export class Mosquitto {
     });
   }
 
+  /** Resolves true once mosquitto's log contains `text` (its log can trail what clients already saw), false after `timeoutMs`. */
+  async logged(text: string, timeoutMs = 5000): Promise<boolean> {
+    for (let waited = 0; !this.log.includes(text) && waited < timeoutMs; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.log.includes(text);
+  }
+
   /** SIGTERM and wait until the process is gone. */
   async stop(): Promise<void> {
     const child = this.#child;

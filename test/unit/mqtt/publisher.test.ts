@@ -62,7 +62,7 @@ test('online is retained on connect, offline retained on a clean stop, secrets n
   t.teardown(() => publisher.stop());
   await publisher.start();
   await once(publisher, 'connect');
-  t.true(mosquitto.log.includes(cfg.client_id), 'our own mosquitto saw our client id');
+  t.true(await mosquitto.logged(cfg.client_id), 'our own mosquitto saw our client id');
   t.true(publisher.connected, 'connected getter');
 
   const late = await subscribe(t, mosquitto.url, `${cfg.base_topic}/#`);
@@ -190,7 +190,7 @@ test('with the broker down at start, start() resolves, the error is logged once,
   const connected = once(publisher, 'connect');
   await mosquitto.start();
   await connected;
-  t.true(mosquitto.log.includes(cfg.client_id), 'connected to our mosquitto');
+  t.true(await mosquitto.logged(cfg.client_id), 'connected to our mosquitto');
   const sub = await subscribe(t, mosquitto.url, `${cfg.base_topic}/porch/status`);
   await sub.waitFor('retained porch status', (m) => m.length >= 1);
   t.like(sub.messages[0], { retain: true });
