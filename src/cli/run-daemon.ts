@@ -60,6 +60,8 @@ export async function runDaemon(configFile: string, env: NodeJS.ProcessEnv): Pro
     const code = error instanceof LookoutError && CONFIG_CODES.has(error.code) ? EX_CONFIG : 1;
     logger.error({ err: { message: (error as Error).message, code: (error as LookoutError).code } }, (error as Error).message);
     logger.debug({ err: error }, 'start failure stack');
+    // Also plain text on stderr: what an operator reads first in `systemctl status`.
+    process.stderr.write(`lookout: ${(error as Error).message}\n`);
     shutdown(code, 'start failed');
   }
 }

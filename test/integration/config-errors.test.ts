@@ -2,6 +2,9 @@
 import test from 'ava';
 import { DaemonProcess, getJson, waitFor, writeConfig } from '../helpers/daemon.js';
 import { BASE, rtspCamera, startBroker, startCamera, startDaemon, watch } from '../helpers/stack.js';
+import { rmSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyModelDir, generateTestModel } from '../helpers/test-model/index.js';
 
 test('an invalid daemon file exits 78 and names every problem', async (t) => {
   const config = writeConfig({ mqtt: { url: 'http://broker', qos: 3 }, http: { port: 'x' }, bogus: 1 }, {});
@@ -54,3 +57,31 @@ test('an invalid camera file puts only that camera in error while the other stre
   t.false(JSON.stringify(status).includes('hunter2'), 'no password in /status');
   t.false(mqtt.messages.some((m) => m.text.includes('hunter2')), 'no password on MQTT');
 });
+
+test('embedded broker: a taken port fails start-up with a message saying so', async (t) => {
+  const taken = await startBroker(t);
+  const config = writeConfig({ mqtt: { url: 'embedded', embedded_port: taken.port }, http: { port: 0 }, detector: { runtime: 'onnx', model: generateTestModel({ size: 64 }) } }, {});
+  t.teardown(() => config.remove());
+  const daemon = new DaemonProcess(['run', '--config', config.configFile]);
+  t.teardown(() => daemon.stop('SIGKILL'));
+  const { code } = await daemon.exited;
+  t.is(code, 1, 'start-up fails');
+  t.true(daemon.stdout.includes(`127.0.0.1:${taken.port} is already in use`), `the log says the port is in use: ${daemon.stdout.slice(-600)}`);
+});
+
+for (const [what, damage] of [
+  ['a missing model file', (dir: string) => rmSync(join(dir, 'model.onnx'))],
+  ['a truncated model file', (dir: string) => truncateSync(join(dir, 'model.onnx'), 100)],
+] as const) {
+  test(`${what} exits 78 naming the file`, async (t) => {
+    const model = copyModelDir(generateTestModel({ size: 64 }));
+    damage(model);
+    const config = writeConfig({ mqtt: { url: 'mqtt://127.0.0.1:1' }, http: { port: 0 }, detector: { runtime: 'onnx', model } }, {});
+    t.teardown(() => config.remove());
+    const daemon = new DaemonProcess(['run', '--config', config.configFile]);
+    t.teardown(() => daemon.stop('SIGKILL'));
+    const { code } = await daemon.exited;
+    t.is(code, 78, 'exit code is EX_CONFIG');
+    t.true(daemon.stderr.includes(join(model, 'model.onnx')), `stderr names the model file: ${daemon.stderr}`);
+  });
+}
