@@ -68,16 +68,36 @@ export interface DetectionsPayload {
   timestamp: string;
 }
 
-/** `<base>/<camera>/events`: an object appeared or left. */
+export type TrackEventType = 'new' | 'update' | 'end';
+
+/**
+ * `<base>/<camera>/events`, not retained: one tracked object's life.
+ * - `new`: the object was confirmed (seen in tracker.min_hits frames in a row);
+ * - `update`: it moved or its top score rose, at most once per
+ *   tracker.update_interval_s per object;
+ * - `end`: it has not been seen for tracker.max_age_s (or the camera stopped).
+ * `id` is stable for the object's life and unique across restarts
+ * (`<first_seen epoch ms>-<n>`). `score`, `box` and `box_norm` are from the
+ * latest frame the object was seen in; `top_score` is the best score so far.
+ */
 export interface EventPayload {
   camera: string;
-  type: 'start' | 'end';
+  type: TrackEventType;
+  id: string;
   label: string;
   score: number;
+  top_score: number;
+  box: [number, number, number, number];
+  box_norm: [number, number, number, number];
+  first_seen: string;
+  last_seen: string;
   timestamp: string;
 }
 
-/** `<base>/<camera>/<label>`, retained: how many objects of a label are in view. */
+/**
+ * `<base>/<camera>/<label>`, retained: how many confirmed objects of a label
+ * are in view. Published only when the number changes; 0 when the last one ends.
+ */
 export interface ObjectCountPayload {
   camera: string;
   label: string;

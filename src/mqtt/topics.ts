@@ -41,8 +41,29 @@ export interface Topics {
   detections(camera: string): Topic<TopicPayloads['detections']>;
   /** `<base>/<camera>/events`. */
   events(camera: string): Topic<TopicPayloads['events']>;
-  /** `<base>/<camera>/objects/<label>`: the `objects/` level keeps a label from colliding with `status`. */
+  /**
+   * `<base>/<camera>/<label>`, retained: how many objects of a label are in
+   * view. A label equal to a RESERVED_CAMERA_LEVELS entry is rejected (see there).
+   */
   objectCount(camera: string, label: string): Topic<TopicPayloads['object_count']>;
+}
+
+/**
+ * Levels under `<base>/<camera>/` that lookout uses or keeps for itself. Counts
+ * live at `<base>/<camera>/<label>` (the issue's layout: `lookout/front/person`
+ * reads as the state it is), so a model label spelled like one of these would
+ * overwrite another topic. Such a label is refused: objectCount throws, and the
+ * daemon checks the labels a camera can publish at start
+ * (reservedLabelConflicts) so the error comes once, with a fix, instead of at
+ * the first sighting. `motion` and `snapshot` are reserved ahead of use so that
+ * adding those topics later cannot break a working config.
+ * A new per-camera topic must be added here.
+ */
+export const RESERVED_CAMERA_LEVELS: readonly string[] = ['status', 'detections', 'events', 'motion', 'snapshot'];
+
+/** The labels among `labels` that cannot have a count topic, in the order given. */
+export function reservedLabelConflicts(labels: Iterable<string>): string[] {
+  return [...labels].filter((label) => RESERVED_CAMERA_LEVELS.includes(label));
 }
 
 /**
@@ -55,6 +76,17 @@ function level(kind: string, value: string): string {
     throw new LookoutError('EMQTT_TOPIC', `invalid MQTT topic level for ${kind}: ${JSON.stringify(value)} (must be non-empty without / + # or NUL)`);
   }
   return value;
+}
+
+function countLevel(label: string): string {
+  if (RESERVED_CAMERA_LEVELS.includes(label)) {
+    throw new LookoutError(
+      'EMQTT_TOPIC',
+      `label ${JSON.stringify(label)} cannot have a count topic: <base>/<camera>/${label} is reserved (${RESERVED_CAMERA_LEVELS.join(', ')}); ` +
+        'leave it out with detect.labels or rename it in the model',
+    );
+  }
+  return level('label', label);
 }
 
 /** `base` may have several levels (`home/lookout`) but no wildcards or empty levels. */
@@ -74,7 +106,7 @@ export function createTopics(base = 'lookout'): Topics {
     cameraStatus: (cam) => camera(cam, 'status') as Topic<CameraStatusPayload>,
     detections: (cam) => camera(cam, 'detections') as Topic<DetectionsPayload>,
     events: (cam) => camera(cam, 'events') as Topic<EventPayload>,
-    objectCount: (cam, label) => camera(cam, 'objects', level('label', label)) as Topic<ObjectCountPayload>,
+    objectCount: (cam, label) => camera(cam, countLevel(label)) as Topic<ObjectCountPayload>,
   };
 }
 

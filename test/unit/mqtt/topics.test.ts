@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createTopics, encodePayload } from '../../../src/mqtt/topics.js';
+import { createTopics, encodePayload, RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from '../../../src/mqtt/topics.js';
 import type { LookoutError } from '../../../src/errors.js';
 
 test('topics under the default base are the documented strings', (t) => {
@@ -9,7 +9,8 @@ test('topics under the default base are the documented strings', (t) => {
   t.is<string, string>(topics.cameraStatus('front_door'), 'lookout/front_door/status', 'camera status');
   t.is<string, string>(topics.detections('front_door'), 'lookout/front_door/detections', 'detections');
   t.is<string, string>(topics.events('front_door'), 'lookout/front_door/events', 'events');
-  t.is<string, string>(topics.objectCount('front_door', 'person'), 'lookout/front_door/objects/person', 'object count');
+  t.is<string, string>(topics.objectCount('front_door', 'person'), 'lookout/front_door/person', 'object count: <base>/<camera>/<label>');
+  t.is<string, string>(topics.objectCount('front_door', 'traffic light'), 'lookout/front_door/traffic light', 'a COCO label with a space is one level');
 });
 
 test('a multi-level base topic is used as the prefix', (t) => {
@@ -25,6 +26,19 @@ test('a camera or label that would add a level or a wildcard is rejected', (t) =
     t.is(error?.code, 'EMQTT_TOPIC');
   }
   t.throws(() => topics.objectCount('cam', 'a/b'), { message: /label/ }, 'label with a slash');
+});
+
+test('a label equal to a reserved per-camera level has no count topic', (t) => {
+  const topics = createTopics('lookout');
+  t.deepEqual([...RESERVED_CAMERA_LEVELS], ['status', 'detections', 'events', 'motion', 'snapshot'], 'the reserved levels');
+  for (const label of RESERVED_CAMERA_LEVELS) {
+    const error = t.throws<LookoutError>(() => topics.objectCount('cam', label), undefined, `label ${label} refused`);
+    t.is(error?.code, 'EMQTT_TOPIC', `label ${label}: EMQTT_TOPIC`);
+    t.regex(error?.message ?? '', new RegExp(`label "${label}".*reserved.*detect\\.labels`), `label ${label}: the message names the label and the fix`);
+  }
+  t.is<string, string>(topics.objectCount('cam', 'Status'), 'lookout/cam/Status', 'topics are case-sensitive: Status is not status');
+  t.deepEqual(reservedLabelConflicts(['person', 'events', 'car', 'status']), ['events', 'status'], 'conflicts listed in the order given');
+  t.deepEqual(reservedLabelConflicts(['person', 'car']), [], 'COCO-style labels do not conflict');
 });
 
 test('a base topic with wildcards or empty levels is rejected, naming mqtt.base_topic', (t) => {
