@@ -12,7 +12,7 @@
  *   format=gray) from a 768x576 source: +1.3 ms of ffmpeg CPU per frame
  *   (1.30 -> 1.77 s user for 300 frames), plus a pipe on fd 3 and a second
  *   frame splitter per camera, and frames that could drift out of step.
- */
+ *
  * Only the picture is used (the letterbox padding is cut off), so a pixel of
  * the thumbnail maps to normalized source coordinates the way box_norm does.
  */
