@@ -84,6 +84,16 @@ export class DetectionStage {
     return this.#model;
   }
 
+  /** Total ms the detector has spent on finished jobs (the scheduler's busy ratio). */
+  get busyMs(): number {
+    return this.#queue?.busyMs ?? 0;
+  }
+
+  /** Runtime instances running jobs in parallel. */
+  get workers(): number {
+    return 1;
+  }
+
   /** Loads the model; a missing, corrupt or mismatched one rejects with EMODEL. */
   async start(): Promise<void> {
     const o = this.#options;

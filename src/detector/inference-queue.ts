@@ -54,6 +54,7 @@ export class InferenceQueue<F, W> {
   private readonly idle: W[];
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
+  private busyTotalMs = 0;
 
   constructor(private readonly options: InferenceQueueOptions<F, W>) {
     if (options.workers.length === 0) throw new Error('InferenceQueue needs at least one worker');
@@ -73,6 +74,11 @@ export class InferenceQueue<F, W> {
   stats(camera: string): CameraQueueStats {
     const s = this.camera(camera).stats;
     return { ...s };
+  }
+
+  /** Total handler time of finished jobs over all workers, ms: the scheduler's busy ratio is its rate. */
+  get busyMs(): number {
+    return this.busyTotalMs;
   }
 
   get inFlight(): number {
@@ -154,6 +160,7 @@ export class InferenceQueue<F, W> {
 
   private record(cam: CameraState<F>, ms: number): void {
     cam.stats.runs++;
+    this.busyTotalMs += ms;
     cam.recent.push(ms);
     if (cam.recent.length > RECENT) cam.recent.shift();
     const sorted = [...cam.recent].sort((a, b) => a - b);

@@ -78,6 +78,11 @@ export class BudgetController {
     return this.#budget;
   }
 
+  /** Before the first step, or at max: a camera that joins gets its full rate before the next step. */
+  get full(): boolean {
+    return this.#budget === null || this.#budget >= this.#max;
+  }
+
   get decision(): Decision {
     return this.#lastDecision;
   }

@@ -1,0 +1,82 @@
+/**
+ * Where the scheduler's load figures come from. Injected, so controller
+ * tests feed exact numbers.
+ *
+ * CPU: systeminformation's currentLoad (the load since its previous call,
+ * from /proc/stat on Linux). Temperature: the kernel's thermal zones read
+ * directly (/sys/class/thermal/thermal_zone*), the zone named like the CPU
+ * or SoC (cpu-thermal on a Raspberry Pi, x86_pkg_temp on a PC) or else the
+ * hottest. Not systeminformation's cpuTemperature: on Linux it runs a shell
+ * with execSync on every call, which would block the event loop once a
+ * second on exactly the small boards this is for.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import si from 'systeminformation';
+
+export interface LoadSample {
+  /** System CPU load, 0..100 (all cores), null when unreadable. */
+  cpu: number | null;
+  /** SoC temperature in °C, null where the board reports none. */
+  tempC: number | null;
+}
+
+export interface LoadSource {
+  /** Called once before the first sample (may prime counters). */
+  start?(): Promise<void>;
+  sample(): Promise<LoadSample>;
+}
+
+const PREFERRED_ZONE = /cpu|soc|x86_pkg_temp|package/i;
+
+export class SystemLoadSource implements LoadSource {
+  readonly #thermalDir: string;
+  #zones: string[] = [];
+
+  constructor(options: { thermalDir?: string } = {}) {
+    this.#thermalDir = options.thermalDir ?? '/sys/class/thermal';
+  }
+
+  async start(): Promise<void> {
+    await si.currentLoad().catch(() => undefined);
+    this.#zones = await findZones(this.#thermalDir);
+  }
+
+  async sample(): Promise<LoadSample> {
+    const cpu = await si
+      .currentLoad()
+      .then((load) => (Number.isFinite(load.currentLoad) ? load.currentLoad : null))
+      .catch(() => null);
+    return { cpu, tempC: await readTemperature(this.#zones) };
+  }
+}
+
+/** The temp files to read: the preferred zones if any, else all. */
+export async function findZones(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.startsWith('thermal_zone')).sort();
+  } catch {
+    return [];
+  }
+  const zones: Array<{ temp: string; type: string }> = [];
+  for (const name of names) {
+    const type = await readFile(join(dir, name, 'type'), 'utf8').then((s) => s.trim(), () => '');
+    zones.push({ temp: join(dir, name, 'temp'), type });
+  }
+  const preferred = zones.filter((z) => PREFERRED_ZONE.test(z.type));
+  return (preferred.length > 0 ? preferred : zones).map((z) => z.temp);
+}
+
+/** The hottest of the zones, °C (the kernel reports millidegrees); null when none reads. */
+export async function readTemperature(files: readonly string[]): Promise<number | null> {
+  let hottest: number | null = null;
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => null);
+    const milli = text === null ? NaN : Number(text.trim());
+    if (!Number.isFinite(milli) || text!.trim() === '') continue;
+    const c = milli / 1000;
+    if (hottest === null || c > hottest) hottest = c;
+  }
+  return hottest;
+}
