@@ -6,6 +6,7 @@ import {
   bool,
   cameraUrl,
   evenSize,
+  maskRects,
   number,
   stringArray,
 } from './checks.js';
@@ -48,6 +49,43 @@ export const cameraDefaultableSchema = {
       doc: 'Smallest box reported, as a fraction (0..1) of the frame area; 0 = no limit.',
       check: number({ min: 0, max: 1 }),
       default: 0,
+    }),
+    fps_max: leaf({
+      doc: 'Most inferences per second this camera asks the scheduler for while something moves; 0 = detect.fps (it is never more than detect.fps).',
+      check: number({ min: 0 }),
+      default: 0,
+    }),
+    fps_min: leaf({
+      doc: 'Inferences per second this camera keeps while the CPU budget allows, however loaded the board (never more than the camera wants).',
+      check: number({ min: 0 }),
+      default: 1,
+    }),
+    idle_fps: leaf({
+      doc: 'Inferences per second while motion gating sees a still scene (a keep-alive); motion raises the rate at once.',
+      check: number({ min: 0 }),
+      default: 0.2,
+    }),
+    priority: leaf({
+      doc: "Weight of this camera's share of the inference budget when the CPU is short (2 = twice the share of a camera with 1).",
+      check: number({ min: 0, minExclusive: true }),
+      default: 1,
+    }),
+  },
+  motion: {
+    enabled: leaf({
+      doc: 'Motion gating: infer at detect.idle_fps while the picture is still. Off = always ask for detect.fps_max.',
+      check: bool,
+      default: true,
+    }),
+    threshold: leaf({
+      doc: 'Motion level above which the scene counts as moving: the largest mean absolute difference from the background over 8x8 blocks of a 64-pixel gray thumbnail, in gray levels (0..255).',
+      check: number({ min: 0, minExclusive: true, max: 255 }),
+      default: 10,
+    }),
+    mask: leaf({
+      doc: 'Areas motion gating ignores (a clock, a tree, a road), as [x1, y1, x2, y2] rectangles in 0..1 of the picture, e.g. [[0, 0, 1, 0.1]] for the top tenth.',
+      check: maskRects,
+      default: [] as Array<[number, number, number, number]>,
     }),
   },
   stall_timeout_s: leaf({

@@ -126,6 +126,22 @@ export function isUrlLike(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 }
 
+/* [x1, y1, x2, y2] in 0..1 with x1 < x2 and y1 < y2: an empty or inside-out rectangle is a typo, not a mask. */
+export const maskRects = check<Array<[number, number, number, number]>>('array of [x1, y1, x2, y2] in 0..1', (v) => {
+  const rule = 'must be an array of [x1, y1, x2, y2] rectangles with 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1';
+  if (!Array.isArray(v)) return `${rule}, got ${shown(v)}`;
+  for (const [i, r] of v.entries()) {
+    const ok =
+      Array.isArray(r) &&
+      r.length === 4 &&
+      r.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1) &&
+      r[0] < r[2] &&
+      r[1] < r[3];
+    if (!ok) return `${rule}; rectangle ${i} is ${JSON.stringify(r) ?? shown(r)}`;
+  }
+  return null;
+});
+
 export const plainObject = check<Record<string, unknown>>('object', (v) =>
   isPlainObject(v) ? null : `must be an object, got ${shown(v)}`,
 );

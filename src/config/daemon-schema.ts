@@ -179,6 +179,32 @@ export const daemonSchema = {
       env: 'LOOKOUT_DETECTOR_AGNOSTIC_NMS',
     }),
   },
+  scheduler: {
+    enabled: leaf({
+      doc: 'Adapt the inference budget to the CPU load and temperature. Off = every camera gets what it asks for (motion gating still applies).',
+      check: bool,
+      default: true,
+      env: 'LOOKOUT_SCHEDULER_ENABLED',
+    }),
+    cpu_target: leaf({
+      doc: 'Total CPU load (percent of all cores, lookout and everything else) the scheduler steers towards by raising or lowering the inference budget.',
+      check: number({ min: 0, minExclusive: true, max: 100 }),
+      default: 75,
+      env: 'LOOKOUT_SCHEDULER_CPU_TARGET',
+    }),
+    temp_limit_c: leaf({
+      doc: 'SoC temperature (°C) above which the budget is lowered whatever the CPU load, to back off before the board throttles. Ignored where the board reports no temperature.',
+      check: number({ min: 0, minExclusive: true }),
+      default: 80,
+      env: 'LOOKOUT_SCHEDULER_TEMP_LIMIT_C',
+    }),
+    interval_s: leaf({
+      doc: 'Seconds between load samples, each one a step of the budget.',
+      check: number({ min: 0.1 }),
+      default: 1,
+      env: 'LOOKOUT_SCHEDULER_INTERVAL_S',
+    }),
+  },
 };
 
 export type DaemonConfig = ConfigOf<typeof daemonSchema>;

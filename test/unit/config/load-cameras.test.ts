@@ -6,7 +6,8 @@ import { tmpDir } from './tmp-dir.js';
 
 const DEFAULTS: Omit<CameraConfig, 'url'> = {
   enabled: true,
-  detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 0.4, min_area: 0 },
+  detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 0.4, min_area: 0, fps_max: 0, fps_min: 1, idle_fps: 0.2, priority: 1 },
+  motion: { enabled: true, threshold: 10, mask: [] },
   stall_timeout_s: 10,
   rtsp_timeout_s: 5,
   ffmpeg: { input_args: [] },
@@ -74,7 +75,8 @@ test('every problem of a camera file at once, exact text, password masked', (t) 
   tmp.write('cams/bad.json', {
     url: 'http://admin:hunter2@cam/s',
     enabled: 'yes',
-    detect: { fps: 0, width: 321, height: -2, labels: 'person', min_score: 1.5, min_area: -0.1, foo: 1 },
+    detect: { fps: 0, width: 321, height: -2, labels: 'person', min_score: 1.5, min_area: -0.1, foo: 1, fps_max: -1, fps_min: 'x', idle_fps: -0.2, priority: 0 },
+    motion: { enabled: 1, threshold: 300, mask: [[0, 0, 0.5, 0.5], [0.5, 0.5, 0.2, 1]] },
     stall_timeout_s: '10',
     rtsp_timeout_s: 0,
     ffmpeg: { input_args: ['-x', 1], output_args: [] },
@@ -101,6 +103,13 @@ test('every problem of a camera file at once, exact text, password masked', (t) 
         `${f('bad')}: detect.min_score: must be a number >= 0 and <= 1, got 1.5`,
         `${f('bad')}: detect.min_area: must be a number >= 0 and <= 1, got -0.1`,
         `${f('bad')}: detect.foo: unknown key`,
+        `${f('bad')}: detect.fps_max: must be a number >= 0, got -1`,
+        `${f('bad')}: detect.fps_min: must be a number >= 0, got 'x'`,
+        `${f('bad')}: detect.idle_fps: must be a number >= 0, got -0.2`,
+        `${f('bad')}: detect.priority: must be a number > 0, got 0`,
+        `${f('bad')}: motion.enabled: must be true or false, got 1`,
+        `${f('bad')}: motion.threshold: must be a number > 0 and <= 255, got 300`,
+        `${f('bad')}: motion.mask: must be an array of [x1, y1, x2, y2] rectangles with 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1; rectangle 1 is [0.5,0.5,0.2,1]`,
         `${f('bad')}: stall_timeout_s: must be a number > 0, got '10'`,
         `${f('bad')}: rtsp_timeout_s: must be a number > 0, got 0`,
         `${f('bad')}: ffmpeg.input_args: must be an array of strings, got an array`,

@@ -43,6 +43,7 @@ test('an empty daemon file gives every default, paths resolved against its direc
         max_det: 300,
         agnostic_nms: false,
       },
+      scheduler: { enabled: true, cpu_target: 75, temp_limit_c: 80, interval_s: 1 },
     },
     'defaults; cameras.dir and detector.model relative to the file; client_id from the host name',
   );
@@ -79,6 +80,7 @@ test('every problem is reported at once as file: key: reason, passwords never sh
     foo: { bar: 1 },
     cameras: { dir: '', defaults: { detect: { fps: 0, x: 1 }, url: 'a', enabled: 'no' } },
     detector: { runtime: 'gpu', threads: 1.5, iou: 0, max_det: -1, agnostic_nms: 'yes' },
+    scheduler: { enabled: 'on', cpu_target: 101, temp_limit_c: 0, interval_s: 0.05 },
   });
   const problems = problemsOf(t, () => loadDaemonConfig(file, {}));
   t.deepEqual(
@@ -103,6 +105,10 @@ test('every problem is reported at once as file: key: reason, passwords never sh
       `${file}: detector.iou: must be a number > 0 and <= 1, got 0`,
       `${file}: detector.max_det: must be an integer >= 1, got -1`,
       `${file}: detector.agnostic_nms: must be true or false, got 'yes'`,
+      `${file}: scheduler.enabled: must be true or false, got 'on'`,
+      `${file}: scheduler.cpu_target: must be a number > 0 and <= 100, got 101`,
+      `${file}: scheduler.temp_limit_c: must be a number > 0, got 0`,
+      `${file}: scheduler.interval_s: must be a number >= 0.1, got 0.05`,
       `${file}: mqtt.ca: 'nope.pem' (resolved to '${join(tmp.dir, 'nope.pem')}') does not exist`,
     ],
     'all problems, in file order, then file checks',
@@ -145,6 +151,8 @@ test('environment variables override the file and are parsed strictly', (t) => {
     LOOKOUT_MQTT_REJECT_UNAUTHORIZED: 'off',
     LOOKOUT_DETECTOR_AGNOSTIC_NMS: '1',
     LOOKOUT_DETECTOR_IOU: '0.5',
+    LOOKOUT_SCHEDULER_CPU_TARGET: '60',
+    LOOKOUT_SCHEDULER_ENABLED: 'no',
     LOOKOUT_CAMERAS_DIR: 'cams',
   });
   t.is(config.mqtt.url, 'mqtt://env:1883', 'env url wins over the file');
@@ -153,6 +161,8 @@ test('environment variables override the file and are parsed strictly', (t) => {
   t.is(config.mqtt.reject_unauthorized, false, "'off' reads as false");
   t.is(config.detector.agnostic_nms, true, "'1' reads as true");
   t.is(config.detector.iou, 0.5, 'env number with a fraction');
+  t.is(config.scheduler.cpu_target, 60, 'LOOKOUT_SCHEDULER_CPU_TARGET sets scheduler.cpu_target');
+  t.is(config.scheduler.enabled, false, "LOOKOUT_SCHEDULER_ENABLED 'no' reads as false");
   t.is(config.mqtt.qos, 2, 'keys without env keep the file value');
   t.is(config.cameras.dir, join(tmp.dir, 'cams'), 'env path resolved against the daemon file too');
 });
