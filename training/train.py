@@ -1,0 +1,255 @@
+"""Trains lookout's YOLOv8-MobileNetV3 detector (neck + head on the frozen
+MobileNetV3-Large-0.75 backbone of mb3-centernet), on the CPU.
+
+  /usr/bin/python3 training/train.py [--data ../shared/datasets] [--out training/runs/main]
+                                     [--epochs 16] [--variants 5] [--batch 16]
+
+Steps, each resumable (re-run the same command after an interruption):
+ 1. teacher detections: `lookout detect --json --min-score 0.05` with mb3-centernet at 512
+    on every training image (training/cache/teacher-512.jsonl; skipped if present);
+ 2. targets: ground truth where a set has it, teacher pseudo-labels elsewhere (data.py);
+ 3. feature cache: K augmented variants of every training image (letterbox; 2x scale/
+    translate/flip/HSV; mosaic) through the frozen backbone, stored in fp16 (OUT/cache/);
+ 4. training of neck + head on the cached features: task-aligned assignment, BCE + CIoU +
+    DFL, AdamW, warm-up + cosine, EMA; a checkpoint (OUT/last.pt) every --ckpt-steps steps
+    and at each epoch end, written atomically, so a kill or a SIGSTOP/SIGCONT does no harm.
+Then export with training/export.py.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import DEFAULT_DATA, HERE, ROOT, find_teacher_json  # noqa: E402
+from data import load_image, make_variant, read_teacher, shuffled, targets_for  # noqa: E402
+from loss import DetectionLoss  # noqa: E402
+from mnv3 import load_backbone  # noqa: E402
+from model import Detector  # noqa: E402
+
+EDGE_CFG = dict(widths=(64, 96, 128), n=1, neck_dw=True, box_w=64, cls_w=64, head_dw=True, sppf=True)
+
+
+def log(msg):
+    print(time.strftime('%H:%M:%S'), msg, flush=True)
+
+
+def atomic_save(obj, path):
+    tmp = path + '.tmp'
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def build_model(teacher_json, cfg=EDGE_CFG):
+    bb, _ = load_backbone(teacher_json)
+    for p in bb.parameters():
+        p.requires_grad_(False)
+    return Detector(bb, bb.out_channels, **cfg)
+
+
+def ensure_teacher(args, rels):
+    if os.path.exists(args.teacher_dets):
+        have = read_teacher(args.teacher_dets)
+        missing = [r for r in rels if r not in have]
+        if not missing:
+            return have
+        log(f'teacher detections missing for {len(missing)} images; running the teacher on them')
+    else:
+        missing = rels
+        log(f'running the teacher (mb3-centernet, tfjs, 512) on {len(missing)} images')
+    lst = args.teacher_dets + '.list'
+    open(lst, 'w').write('\n'.join(os.path.join(args.data, r) for r in missing) + '\n')
+    with open(args.teacher_dets, 'a') as out:
+        subprocess.run(['npx', 'tsx', 'training/tools/detect.ts', '--list', lst, '--model', args.teacher_model,
+                        '--runtime', 'tfjs', '--json', '--min-score', '0.05'], cwd=ROOT, stdout=out, check=True)
+    return read_teacher(args.teacher_dets)
+
+
+def build_cache(args, model, records):
+    cdir = os.path.join(args.out, 'cache')
+    os.makedirs(cdir, exist_ok=True)
+    imgs = {}
+
+    def cache_img(p):
+        if p not in imgs:
+            imgs[p] = load_image(p)
+        return imgs[p]
+
+    model.backbone.eval()
+    for k in range(args.variants):
+        f = os.path.join(cdir, f'variant{k}.pt')
+        if os.path.exists(f):
+            continue
+        t0 = time.time()
+        feats = [[], [], []]
+        boxes = []
+        for i0 in range(0, len(records), 32):
+            xs = []
+            for i in range(i0, min(i0 + 32, len(records))):
+                img, bx = make_variant(k, i, records, args.imgsz, args.seed, cache_img)
+                xs.append(torch.from_numpy(img).permute(2, 0, 1).float() / 255.0)
+                boxes.append(torch.tensor([b for b in bx], dtype=torch.float32).reshape(-1, 5))
+            with torch.no_grad():
+                out = model.backbone(torch.stack(xs) * model.in_scale)
+            for j in range(3):
+                feats[j].append(out[j].half())
+        atomic_save({'feats': [torch.cat(x) for x in feats], 'boxes': boxes}, f)
+        log(f'cached variant {k}: {len(records)} images in {time.time() - t0:.0f} s')
+    data = [torch.load(os.path.join(cdir, f'variant{k}.pt')) for k in range(args.variants)]
+    return data
+
+
+class EMA:
+    def __init__(self, model, decay=0.998, tau=200):
+        self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        self.decay, self.tau, self.updates = decay, tau, 0
+
+    def update(self, model):
+        self.updates += 1
+        d = self.decay * (1 - math.exp(-self.updates / self.tau))
+        with torch.no_grad():
+            for k, v in model.state_dict().items():
+                if v.dtype.is_floating_point:
+                    self.shadow[k].mul_(d).add_(v.detach(), alpha=1 - d)
+                else:
+                    self.shadow[k].copy_(v)
+
+
+def collate(boxes_list):
+    m = max([len(b) for b in boxes_list] + [1])
+    B = len(boxes_list)
+    cls = torch.zeros(B, m)
+    box = torch.zeros(B, m, 4)
+    mask = torch.zeros(B, m)
+    for i, b in enumerate(boxes_list):
+        n = len(b)
+        if n:
+            cls[i, :n] = b[:, 0]
+            box[i, :n] = b[:, 1:]
+            mask[i, :n] = 1
+    return cls, box, mask
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--data', default=DEFAULT_DATA)
+    ap.add_argument('--train-list', default=os.path.join(HERE, 'splits', 'train.txt'))
+    ap.add_argument('--teacher', help='centernet.json of @vladmandic/human 3.3.6 (default: found automatically)')
+    ap.add_argument('--teacher-model', default=os.path.join(ROOT, 'models', 'mb3-centernet'))
+    ap.add_argument('--teacher-dets', default=os.path.join(HERE, 'cache', 'teacher-512.jsonl'))
+    ap.add_argument('--pseudo-thr', type=float, default=0.3)
+    ap.add_argument('--out', default=os.path.join(HERE, 'runs', 'main'))
+    ap.add_argument('--imgsz', type=int, default=320)
+    ap.add_argument('--variants', type=int, default=5)
+    ap.add_argument('--epochs', type=int, default=16)
+    ap.add_argument('--batch', type=int, default=16)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--wd', type=float, default=0.01)
+    ap.add_argument('--warmup', type=int, default=200)
+    ap.add_argument('--ckpt-steps', type=int, default=100)
+    ap.add_argument('--deadline', help='UTC time (e.g. 2026-11-27T23:55) by which training must end: the cosine '
+                    'schedule then runs on max(step progress, time progress) and stops at whichever ends first')
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--seed', type=int, default=0)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    os.makedirs(os.path.dirname(args.teacher_dets), exist_ok=True)
+    json.dump(vars(args), open(os.path.join(args.out, 'args.json'), 'w'), indent=1)
+
+    rels = [l.strip() for l in open(args.train_list) if l.strip()]
+    teacher = ensure_teacher(args, rels)
+    records = [targets_for(r, args.data, teacher, args.pseudo_thr) for r in rels]
+    log(f'{len(records)} training images, {sum(len(b) for _, b in records)} boxes')
+
+    model = build_model(find_teacher_json(args.teacher))
+    data = build_cache(args, model, records)
+    n_img = len(records)
+    samples = [(k, i) for k in range(args.variants) for i in range(n_img)]
+    steps_per_epoch = len(samples) // args.batch
+    total = steps_per_epoch * args.epochs
+
+    params = [p for n, p in model.named_parameters() if not n.startswith('backbone.')]
+    decay = [p for p in params if p.ndim > 1]
+    no_decay = [p for p in params if p.ndim <= 1]
+    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.wd}, {'params': no_decay, 'weight_decay': 0.0}],
+                            lr=args.lr, betas=(0.9, 0.999))
+    ema = EMA(model)
+    step = 0
+    t_start = time.time()
+    deadline = None
+    if args.deadline:
+        import datetime
+        deadline = datetime.datetime.fromisoformat(args.deadline).replace(tzinfo=datetime.timezone.utc).timestamp()
+    ck = os.path.join(args.out, 'last.pt')
+    if os.path.exists(ck):
+        st = torch.load(ck)
+        model.load_state_dict(st['model'])
+        opt.load_state_dict(st['opt'])
+        ema.shadow, ema.updates = st['ema'], st['ema_updates']
+        step = st['step']
+        t_start = st.get('t_start', t_start)
+        torch.set_rng_state(st['torch_rng'])
+        log(f'resumed from {ck} at step {step}/{total}')
+
+    def progress(s):
+        p = (s - args.warmup) / max(1, total - args.warmup)
+        if deadline is not None:
+            p = max(p, (time.time() - t_start) / max(1.0, deadline - t_start))
+        return min(max(p, 0.0), 1.0)
+
+    def lr_at(s):
+        if s < args.warmup:
+            return args.lr * (s + 1) / args.warmup
+        return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress(s))))
+
+    def save():
+        atomic_save({'model': model.state_dict(), 'opt': opt.state_dict(), 'ema': ema.shadow,
+                     'ema_updates': ema.updates, 'step': step, 'torch_rng': torch.get_rng_state(),
+                     't_start': t_start, 'cfg': model.cfg, 'args': vars(args)}, ck)
+
+    crit = DetectionLoss()
+    model.train()
+    model.backbone.eval()
+    run_loss = None
+    t_last = time.time()
+    while step < total and not (step >= args.warmup and progress(step) >= 1.0):
+        epoch = step // steps_per_epoch
+        order = shuffled(len(samples), args.seed * 1000 + epoch)
+        j = step % steps_per_epoch
+        batch = [samples[i] for i in order[j * args.batch:(j + 1) * args.batch]]
+        feats = [torch.stack([data[k]['feats'][lvl][i] for k, i in batch]).float() for lvl in range(3)]
+        gc, gb, gm = collate([data[k]['boxes'][i] for k, i in batch])
+        for g in opt.param_groups:
+            g['lr'] = lr_at(step)
+        loss, items = crit(model.heads(feats), gc, gb, gm)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 10.0)
+        opt.step()
+        ema.update(model)
+        step += 1
+        run_loss = items if run_loss is None else 0.95 * run_loss + 0.05 * items
+        if step % 20 == 0:
+            dt = (time.time() - t_last) / 20
+            t_last = time.time()
+            log(f'epoch {epoch + 1}/{args.epochs} step {step}/{total} box {run_loss[0]:.4f} cls {run_loss[1]:.4f} '
+                f'dfl {run_loss[2]:.4f} lr {lr_at(step):.2e} {dt:.2f} s/step')
+        if step % args.ckpt_steps == 0 or step % steps_per_epoch == 0 or step == total:
+            save()
+    save()
+    ema_model = build_model(find_teacher_json(args.teacher), model.cfg)
+    ema_model.load_state_dict(ema.shadow)
+    atomic_save({'model': ema_model.state_dict(), 'cfg': model.cfg, 'step': step}, os.path.join(args.out, 'final.pt'))
+    log(f'done: {os.path.join(args.out, "final.pt")}')
+
+
+if __name__ == '__main__':
+    main()
