@@ -16,11 +16,21 @@ export interface CameraMetricsSnapshot {
   /** Streaming right now. */
   up: boolean;
   fpsIn: number;
+  /** The scheduler's view; absent for cameras it does not run (disabled, invalid). */
+  scheduler?: {
+    inferences: number;
+    /** Frames not inferred, by reason (cpu, busy, motion, rate). */
+    skipped: Record<string, number>;
+    targetFps: number;
+    inferredFps: number;
+    motionLevel: number;
+  };
 }
 
 export interface MetricsSnapshot {
   cameras: Record<string, CameraMetricsSnapshot>;
   mqtt: { connected: boolean; queueDepth: number; queueDropped: number };
+  scheduler?: { budgetFps: number; cpuPercent: number | null; tempC: number | null; busyRatio: number | null };
 }
 
 type Labels = Record<string, string>;
@@ -49,8 +59,26 @@ function perCamera(type: MetricDef['type'], name: string, help: string, pick: (c
   };
 }
 
-function single(type: MetricDef['type'], name: string, help: string, pick: (snapshot: MetricsSnapshot) => number): MetricDef {
-  return { name, help, type, labelNames: [], read: (snapshot) => [[{}, pick(snapshot)]] };
+/** One series per camera and skip reason. */
+function perCameraReason(name: string, help: string, pick: (camera: CameraMetricsSnapshot) => Record<string, number> | undefined): MetricDef {
+  return {
+    name,
+    help,
+    type: 'counter',
+    labelNames: ['camera', 'reason'],
+    read: (snapshot) =>
+      Object.entries(snapshot.cameras).flatMap(([camera, values]): Series =>
+        Object.entries(pick(values) ?? {}).map(([reason, value]): [Labels, number] => [{ camera, reason }, value]),
+      ),
+  };
+}
+
+/**
+ * A single series. prom-client always renders a label-less series, so a
+ * value that does not exist (no temperature sensor, no step yet) is NaN.
+ */
+function single(type: MetricDef['type'], name: string, help: string, pick: (snapshot: MetricsSnapshot) => number | null | undefined): MetricDef {
+  return { name, help, type, labelNames: [], read: (snapshot) => [[{}, pick(snapshot) ?? NaN]] };
 }
 
 export const METRICS: readonly MetricDef[] = [
@@ -60,6 +88,15 @@ export const METRICS: readonly MetricDef[] = [
   perCamera('counter', 'lookout_stalls_total', 'Times no frame arrived within stall_timeout_s.', (c) => c.stalls),
   perCamera('gauge', 'lookout_camera_up', '1 while the camera is streaming, else 0.', (c) => (c.up ? 1 : 0)),
   perCamera('gauge', 'lookout_camera_fps_in', 'Frames per second read from ffmpeg over the last seconds.', (c) => c.fpsIn),
+  perCamera('counter', 'lookout_inferences_total', 'Frames the detector ran on.', (c) => c.scheduler?.inferences),
+  perCameraReason('lookout_frames_skipped_total', 'Frames not inferred, by reason: cpu (budget), busy (detector), motion (still scene), rate (fps_max).', (c) => c.scheduler?.skipped),
+  perCamera('gauge', 'lookout_camera_target_fps', "The camera's share of the inference budget, inferences/s.", (c) => c.scheduler?.targetFps),
+  perCamera('gauge', 'lookout_camera_inferred_fps', 'Inferences per second over the last seconds.', (c) => c.scheduler?.inferredFps),
+  perCamera('gauge', 'lookout_camera_motion_level', 'Motion level: largest block mean absolute difference from the background, 0..255.', (c) => c.scheduler?.motionLevel),
+  single('gauge', 'lookout_scheduler_budget_fps', 'Total inference budget over all cameras, inferences/s.', (s) => s.scheduler?.budgetFps),
+  single('gauge', 'lookout_scheduler_cpu_percent', 'System CPU load the scheduler acted on, percent of all cores.', (s) => s.scheduler?.cpuPercent),
+  single('gauge', 'lookout_scheduler_temperature_celsius', 'SoC temperature the scheduler acted on, °C; NaN where the board reports none.', (s) => s.scheduler?.tempC),
+  single('gauge', 'lookout_scheduler_detector_busy_ratio', 'Fraction of the last interval the detector was running.', (s) => s.scheduler?.busyRatio),
   single('gauge', 'lookout_mqtt_connected', '1 while connected to the MQTT broker, else 0.', (s) => (s.mqtt.connected ? 1 : 0)),
   single('gauge', 'lookout_mqtt_queue_depth', 'Messages waiting for the broker to come back.', (s) => s.mqtt.queueDepth),
   single('counter', 'lookout_mqtt_queue_dropped_total', 'Messages dropped because the outage queue was full.', (s) => s.mqtt.queueDropped),

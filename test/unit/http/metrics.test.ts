@@ -56,3 +56,37 @@ test('registries are private: two instances do not clash', (t) => {
     createMetrics(snapshot, { defaultMetrics: false });
   });
 });
+
+test('scheduler series: per camera and reason, the budget, and NaN temperature without a sensor', async (t) => {
+  const metrics = createMetrics(
+    () => ({
+      cameras: {
+        front: {
+          framesIn: 120, framesDropped: 3, reconnects: 0, stalls: 0, up: true, fpsIn: 5,
+          scheduler: { inferences: 40, skipped: { cpu: 10, busy: 3, motion: 67, rate: 0 }, targetFps: 2.5, inferredFps: 2, motionLevel: 12.5 },
+        },
+      },
+      mqtt: { connected: true, queueDepth: 0, queueDropped: 0 },
+      scheduler: { budgetFps: 7.5, cpuPercent: 81.2, tempC: null, busyRatio: 0.4 },
+    }),
+    { defaultMetrics: false },
+  );
+  const lines = (await metrics.render()).split('\n');
+  const expected = [
+    '# TYPE lookout_inferences_total counter',
+    'lookout_inferences_total{camera="front"} 40',
+    '# TYPE lookout_frames_skipped_total counter',
+    'lookout_frames_skipped_total{camera="front",reason="cpu"} 10',
+    'lookout_frames_skipped_total{camera="front",reason="busy"} 3',
+    'lookout_frames_skipped_total{camera="front",reason="motion"} 67',
+    'lookout_frames_skipped_total{camera="front",reason="rate"} 0',
+    'lookout_camera_target_fps{camera="front"} 2.5',
+    'lookout_camera_inferred_fps{camera="front"} 2',
+    'lookout_camera_motion_level{camera="front"} 12.5',
+    'lookout_scheduler_budget_fps 7.5',
+    'lookout_scheduler_cpu_percent 81.2',
+    'lookout_scheduler_detector_busy_ratio 0.4',
+  ];
+  for (const line of expected) t.true(lines.includes(line), `has line: ${line}`);
+  t.true(lines.includes('lookout_scheduler_temperature_celsius Nan'), 'NaN (prom-client writes Nan; Prometheus parses it case-insensitively) without a sensor');
+});
