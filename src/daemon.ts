@@ -9,7 +9,7 @@ import { systemClock, type Clock, type Timer } from './clock.js';
 import type { CameraEntry, CameraConfig, DaemonConfig } from './config/index.js';
 import { maskUrl } from './config/index.js';
 import { HealthServer, type Readiness } from './http/health-server.js';
-import { createMetrics, type Metrics, type MetricsSnapshot } from './http/metrics.js';
+import { createMetrics, type CameraMetricsSnapshot, type Metrics, type MetricsSnapshot } from './http/metrics.js';
 import { CameraSource } from './ingest/index.js';
 import { DetectionStage, type DetectionResult } from './detector/detection-stage.js';
 import type { DetectFilter } from './detector/filters.js';
@@ -18,6 +18,8 @@ import type { Logger } from './logger.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
 import type { StatsPayload } from './mqtt/payloads.js';
 import { MqttPublisher } from './mqtt/publisher.js';
+import { SystemLoadSource } from './scheduler/load-source.js';
+import { Scheduler, schedulerCamera, type CameraSchedulerStatus } from './scheduler/scheduler.js';
 import { CameraRecord, round } from './status/camera-record.js';
 import { SystemdNotifier } from './systemd/notify.js';
 
@@ -42,6 +44,7 @@ export class Daemon {
   readonly #broker: EmbeddedBroker | null;
   #publisher: MqttPublisher | null = null;
   readonly #stage: DetectionStage;
+  readonly #scheduler: Scheduler;
   readonly #cameraConfigs = new Map<string, CameraConfig>();
   #statsTimer: Timer | null = null;
   #startedAt: number;
@@ -67,6 +70,22 @@ export class Daemon {
       publish: (result) => this.#publishDetections(result),
       logger: this.#log,
       clock: this.#clock,
+    });
+    const stage = this.#stage;
+    this.#scheduler = new Scheduler({
+      enabled: config.scheduler.enabled,
+      cpuTarget: config.scheduler.cpu_target,
+      tempLimitC: config.scheduler.temp_limit_c,
+      intervalS: config.scheduler.interval_s,
+      cameras: [...this.#cameraConfigs].map(([name, camera]) => schedulerCamera(name, camera)),
+      load: new SystemLoadSource(),
+      detector: {
+        busyMs: () => stage.busyMs,
+        get workers() { return stage.workers; },
+        counters: (name) => ({ inferences: stage.stats(name).inferences, skippedBusy: stage.stats(name).skipped_busy }),
+      },
+      clock: this.#clock,
+      logger: this.#log,
     });
     this.#metrics = createMetrics(() => this.#metricsSnapshot());
     this.#http = new HealthServer({
@@ -113,6 +132,7 @@ export class Daemon {
     });
     await publisher.start();
     await this.#http.start();
+    await this.#scheduler.start();
 
     for (const record of this.#records.values()) {
       const camera = this.#cameraConfigs.get(record.name);
@@ -144,6 +164,7 @@ export class Daemon {
         this.#setState(record, 'offline', 'lookout stopped');
       }),
     );
+    await this.#scheduler.stop();
     await this.#stage.stop().catch((error) => this.#log.error({ err: error }, 'detector stop failed'));
     await this.#publisher?.stop().catch((error) => this.#log.error({ err: error }, 'MQTT stop failed'));
     await this.#http.stop().catch((error) => this.#log.error({ err: error }, 'HTTP stop failed'));
@@ -166,7 +187,12 @@ export class Daemon {
     const now = this.#clock.now();
     const cameras: Record<string, unknown> = {};
     for (const record of this.#records.values()) {
-      cameras[record.name] = { ...record.statusPayload(now, this.#stage.stats(record.name).skipped_busy), file: record.file, detector: this.#stage.stats(record.name) };
+      cameras[record.name] = {
+        ...record.statusPayload(now, this.#stage.stats(record.name).skipped_busy),
+        file: record.file,
+        detector: this.#stage.stats(record.name),
+        scheduler: this.#scheduler.cameraStatus(record.name),
+      };
     }
     return {
       version: process.env.npm_package_version ?? null,
@@ -186,6 +212,7 @@ export class Daemon {
         queue_depth: this.#publisher?.queueDepth ?? 0,
         queue_dropped: this.#publisher?.queueDropped ?? 0,
       },
+      scheduler: this.#scheduler.status(),
       ready: this.readiness(),
       cameras,
       timestamp: new Date(now).toISOString(),
@@ -222,9 +249,13 @@ export class Daemon {
     source.on('state', ({ state, reason }) => this.#setState(record, state, reason));
     source.on('source', (info) => {
       record.sourceInfo = info;
+      this.#scheduler.setSourceFps(record.name, info.fps);
       this.#publishStatus(record);
     });
-    source.on('frame', (frame) => this.#stage.push(record.name, frame));
+    // camera source -> scheduler (infer now or skip) -> detector.
+    source.on('frame', (frame) => {
+      if (this.#scheduler.admit(frame)) this.#stage.push(record.name, frame);
+    });
     source.start().catch((error: Error) => {
       this.#log.error({ camera: record.name, err: error }, `camera ${record.name} failed to start: ${error.message}`);
       this.#setState(record, 'error', error.message);
@@ -308,14 +339,22 @@ export class Daemon {
         stalls: stats?.stalls ?? 0,
         up: record.streaming,
         fpsIn: stats?.fpsIn ?? 0,
+        scheduler: schedulerMetrics(this.#scheduler.cameraStatus(record.name), this.#stage.stats(record.name).inferences),
       };
     }
     const publisher = this.#publisher;
+    const scheduler = this.#scheduler.status();
     return {
       cameras,
+      scheduler: { budgetFps: scheduler.budget_fps, cpuPercent: scheduler.cpu_percent, tempC: scheduler.temp_c, busyRatio: scheduler.busy_ratio },
       mqtt: { connected: publisher?.connected ?? false, queueDepth: publisher?.queueDepth ?? 0, queueDropped: publisher?.queueDropped ?? 0 },
     };
   }
+}
+
+function schedulerMetrics(status: CameraSchedulerStatus | null, inferences: number): CameraMetricsSnapshot['scheduler'] {
+  if (!status) return undefined;
+  return { inferences, skipped: status.skipped, targetFps: status.target_fps, inferredFps: status.inferred_fps, motionLevel: status.motion_level };
 }
 
 function toSourceOptions(name: string, config: CameraConfig) {
