@@ -4,10 +4,10 @@
  * It is computed here from the rgb24 frame ffmpeg already delivers, not by a
  * second ffmpeg output: the frame is already scaled down to the detector
  * size, so a 64-pixel-wide thumbnail needs only 4 reads per thumbnail pixel.
- * Measured on the 2-core x86-64 build machine (node 20, load average ~10,
- * so these are upper bounds), 320x240 picture in a 320x320 frame:
- * - here: 118 µs per frame for the thumbnail, 177 µs with the motion
- *   measure and background update;
+ * Measured on the shared 2-core x86-64 build machine (node 20, busy, so
+ * these are upper bounds), 320x240 picture in a 320x320 frame:
+ * - here: 62-118 µs per frame for the thumbnail, 78-177 µs with the
+ *   motion measure and background update (two runs, load average 7 and 10);
  * - a second `-map`ped output of the same ffmpeg (split, scale=64:48,
  *   format=gray) from a 768x576 source: +1.3 ms of ffmpeg CPU per frame
  *   (1.30 -> 1.77 s user for 300 frames), plus a pipe on fd 3 and a second
