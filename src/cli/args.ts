@@ -2,8 +2,8 @@
  * `lookout [run|check-config|detect] [--config PATH] ...`: the command and the
  * daemon file. Each command parses its own further options.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../package-root.js';
 
 export const COMMANDS = ['run', 'check-config', 'detect', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -17,12 +17,9 @@ export interface ParsedArgs {
 
 export class UsageError extends Error {}
 
-/** The repository (or installed package) root: dist/src/cli/args.js is three levels down. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
 export const USAGE = `usage: lookout [run] [--config PATH]
        lookout check-config [--config PATH]
-       lookout detect FILE... [--config PATH] [--model DIR] [--runtime onnx|tfjs] [--json] [--annotate OUTDIR] [--min-score X]
+       lookout detect FILE... [--config PATH] [--model DIR] [--runtime onnx|tfjs] [--threads N] [--json] [--annotate OUTDIR] [--min-score X]
 
 The daemon file defaults to $LOOKOUT_CONFIG, else ${join('config', 'lookout.json')} in the lookout directory.`;
 

@@ -6,14 +6,19 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { loadDaemonConfig } from '../config/index.js';
-import { runDetectCommand } from '../detector/detect-command.js';
+import { runDetectCommand, type DetectCommandIO } from '../detector/detect-command.js';
 
 export async function detect(configFile: string, argv: string[]): Promise<number> {
-  let defaults: { model?: string; runtime?: string; threads?: number } = {};
+  let defaults: DetectCommandIO['defaults'] = {};
   if (existsSync(configFile)) {
     try {
       const { detector } = loadDaemonConfig(configFile, process.env);
-      defaults = { model: detector.model, runtime: detector.runtime, threads: detector.threads };
+      defaults = {
+        model: detector.model,
+        runtime: detector.runtime,
+        threads: detector.threads,
+        decode: { iouThreshold: detector.iou, maxDet: detector.max_det, agnostic: detector.agnostic_nms },
+      };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       if (!argv.includes('--model')) {

@@ -149,9 +149,9 @@ export const daemonSchema = {
       env: 'LOOKOUT_DETECTOR_RUNTIME',
     }),
     model: leaf({
-      doc: 'Model directory. Relative to the daemon file.',
+      doc: "Model directory: a bare name is a model shipped in lookout's models/ directory; a path is relative to the daemon file.",
       check: nonEmptyString,
-      default: 'models/yolov8-mnv3',
+      default: 'yolov8-mnv3',
       env: 'LOOKOUT_DETECTOR_MODEL',
     }),
     threads: leaf({

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { modelsDir } from '../package-root.js';
 import convict from 'convict';
 import { ConfigError } from '../errors.js';
 import { isPlainObject, shown } from './checks.js';
@@ -66,7 +67,7 @@ export function loadDaemonConfig(file: string, env: NodeJS.ProcessEnv = process.
     return name === undefined ? file : `env ${name}`;
   };
   props.cameras.dir = resolve(base, props.cameras.dir);
-  props.detector.model = resolve(base, props.detector.model);
+  props.detector.model = resolveModelDir(props.detector.model, base);
   for (const key of ['ca', 'cert', 'key'] as const) {
     if (props.mqtt[key] === '') continue;
     const path = resolve(base, props.mqtt[key]);
@@ -91,4 +92,13 @@ function readPasswordCredential(env: NodeJS.ProcessEnv): { password: string | nu
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { password: null, problem: null };
     return { password: null, problem: `${file}: mqtt.password: cannot read: ${describeFsError(err)}` };
   }
+}
+
+/**
+ * A bare name ("yolov8-mnv3") is a model shipped in the lookout directory's
+ * models/, so a daemon file copied to /etc/lookout still finds it; anything
+ * with a slash is a path, relative to the daemon file.
+ */
+export function resolveModelDir(value: string, base: string): string {
+  return /[\\/]/.test(value) ? resolve(base, value) : resolve(modelsDir, value);
 }

@@ -14,6 +14,7 @@ import { annotateFile, type FrameBoxes } from './annotate.js';
 import type { Detection } from './detections.js';
 import { defaultDetectFilter } from './filters.js';
 import { FrameDetector } from './frame-detector.js';
+import type { DecodeOptions } from './yolo-decode.js';
 import { decodeFrames, probeMedia } from './media.js';
 import type { LoadedModel } from './model.js';
 import { getRuntime } from './runtimes/registry.js';
@@ -25,7 +26,7 @@ export interface DetectCommandIO {
   stdout: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
   /** Values from the daemon config, used where no flag is given (wired by the CLI). */
-  defaults?: { model?: string; runtime?: string; threads?: number; minScore?: number };
+  defaults?: { model?: string; runtime?: string; threads?: number; minScore?: number; decode?: Partial<Omit<DecodeOptions, 'scoreThreshold'>> };
 }
 
 export const DETECT_USAGE = 'usage: lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N] [--json] [--annotate OUTDIR] [--min-score X]\n';
@@ -94,7 +95,8 @@ function parseFlags(argv: string[], io: DetectCommandIO): Flags | string {
 async function detectFile(file: string, model: LoadedModel, flags: Flags, io: DetectCommandIO): Promise<void> {
   const info = await probeMedia(file);
   const lb = computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight);
-  const detector = new FrameDetector(model);
+  // The daemon file's NMS settings, so the CLI sees what the daemon would publish.
+  const detector = new FrameDetector(model, io.defaults?.decode ?? {});
   const boxes: FrameBoxes[][] = [];
   let frame = 0;
   for await (const rgb of decodeFrames(file, model.inputWidth, model.inputHeight, lb)) {

@@ -5,6 +5,7 @@ import test from 'ava';
 import { ConfigError } from '../../../src/errors.js';
 import { loadDaemonConfig } from '../../../src/config/index.js';
 import { tmpDir } from './tmp-dir.js';
+import { modelsDir } from '../../../src/package-root.js';
 
 function problemsOf(t: import('ava').ExecutionContext, fn: () => unknown): string[] {
   const err = t.throws(fn, { instanceOf: ConfigError }, 'throws a ConfigError');
@@ -37,7 +38,7 @@ test('an empty daemon file gives every default, paths resolved against its direc
       cameras: { dir: join(tmp.dir, 'etc/cameras'), defaults: {} },
       detector: {
         runtime: 'onnx',
-        model: join(tmp.dir, 'etc/models/yolov8-mnv3'),
+        model: join(modelsDir, 'yolov8-mnv3'),
         threads: 2,
         iou: 0.7,
         max_det: 300,
@@ -238,4 +239,12 @@ test('an unreadable credential is a problem naming the credential file', (t) => 
     [`${cred}: mqtt.password: cannot read: EACCES: permission denied`],
     'credential problem names the file and the key',
   );
+});
+
+test('detector.model: a bare name is a shipped model, a path is relative to the daemon file', (t) => {
+  const tmp = tmpDir(t);
+  const named = tmp.write('a.json', { detector: { model: 'mb3-centernet' } });
+  t.is(loadDaemonConfig(named, {}).detector.model, join(modelsDir, 'mb3-centernet'), 'a name resolves under the lookout models/ directory');
+  const pathed = tmp.write('b.json', { detector: { model: './mine/m1' } });
+  t.is(loadDaemonConfig(pathed, {}).detector.model, join(tmp.dir, 'mine/m1'), 'a path resolves against the daemon file');
 });
