@@ -1,0 +1,100 @@
+/**
+ * npm run eval -- --model DIR --data DIR [--teacher DIR] [--list FILE] [--out FILE]
+ *                 [--runtime onnx|tfjs] [--teacher-runtime tfjs|onnx] [--min-score 0.05]
+ *
+ * Scores a model (default: the student, onnx at its own input size) and the
+ * teacher mb3-centernet (tfjs at 512) on the same held-out images
+ * (training/splits/eval.txt, paths relative to --data, YOLO labels in
+ * SET/labels/NAME.txt), through lookout's own detector code: ffmpeg letterbox,
+ * runtime, YOLOv8 decode, class-wise NMS, boxes in source pixels, like
+ * `lookout detect --json --min-score 0.05`. Writes a markdown table (--out,
+ * default training/results/eval.md) and the same figures as JSON next to it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { computeLetterbox } from '../../src/ingest/letterbox.js';
+import { FrameDetector } from '../../src/detector/frame-detector.js';
+import { decodeFrames, probeMedia } from '../../src/detector/media.js';
+import { getRuntime } from '../../src/detector/runtimes/registry.js';
+import { meanAp, type DetBox, type GtBox, type ImageEval, type MapResult } from './coco-map.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: path.join(ROOT, 'models/yolov8-mnv3') },
+    data: { type: 'string', default: path.join(ROOT, '../shared/datasets') },
+    teacher: { type: 'string', default: path.join(ROOT, 'models/mb3-centernet') },
+    list: { type: 'string', default: path.join(ROOT, 'training/splits/eval.txt') },
+    out: { type: 'string', default: path.join(ROOT, 'training/results/eval.md') },
+    runtime: { type: 'string', default: 'onnx' },
+    'teacher-runtime': { type: 'string', default: 'tfjs' },
+    'min-score': { type: 'string', default: '0.05' },
+    threads: { type: 'string', default: '1' },
+  },
+});
+const minScore = Number(values['min-score']);
+const rels = fs.readFileSync(values.list!, 'utf8').split('\n').filter(Boolean);
+const CLASSES: Array<[string, number]> = [['person', 0], ['car', 2], ['bicycle', 1], ['dog', 16], ['cat', 15]];
+
+interface Scored { name: string; runtime: string; input: number; result: MapResult; ms: number }
+
+function groundTruth(rel: string, w: number, h: number): GtBox[] {
+  const [set, , file] = rel.split('/');
+  const lf = path.join(values.data!, set!, 'labels', file!.replace(/\.[^.]+$/, '.txt'));
+  if (!fs.existsSync(lf)) throw new Error(`${lf}: no label file (the eval list must hold fully labelled images only)`);
+  return fs.readFileSync(lf, 'utf8').split('\n').filter((l) => l.trim()).map((l) => {
+    const [c, cx, cy, bw, bh] = l.trim().split(/\s+/).map(Number) as [number, number, number, number, number];
+    return { classId: c, box: [(cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h] };
+  });
+}
+
+async function score(name: string, dir: string, runtime: string): Promise<Scored> {
+  const model = await getRuntime(runtime).load(dir, { threads: Number(values.threads) });
+  const det = new FrameDetector(model, { maxDet: 100 });
+  const images: ImageEval[] = [];
+  let ms = 0;
+  try {
+    for (const rel of rels) {
+      const file = path.join(values.data!, rel);
+      const info = await probeMedia(file);
+      const lb = computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight);
+      let dets: DetBox[] = [];
+      for await (const rgb of decodeFrames(file, model.inputWidth, model.inputHeight, lb)) {
+        const r = await det.detect(rgb, lb, minScore);
+        ms += r.inferenceMs;
+        dets = r.detections.map((d) => ({ classId: d.class_id, score: d.score, box: d.box }));
+      }
+      images.push({ gt: groundTruth(rel, info.width, info.height), dets });
+    }
+  } finally {
+    await model.dispose();
+  }
+  process.stderr.write(`${name}: ${rels.length} images scored\n`);
+  return { name, runtime: `${runtime} ${model.backend}`, input: model.inputWidth, result: meanAp(images, model.labels.length), ms: ms / rels.length };
+}
+
+const student = await score(path.basename(values.model!), values.model!, values.runtime!);
+const teacher = await score(path.basename(values.teacher!), values.teacher!, values['teacher-runtime']!);
+const pct = (v: number | undefined) => (v === undefined ? 'n/a' : (100 * v).toFixed(1));
+const ap = (s: Scored, c: number) => s.result.perClass.get(c)?.ap50;
+const header = ['model', 'input', 'mAP@0.5', 'mAP@0.5:0.95', ...CLASSES.map(([n]) => `${n} AP@0.5`)];
+const row = (s: Scored) => [`${s.name} (${s.runtime})`, String(s.input), pct(s.result.map50), pct(s.result.map5095), ...CLASSES.map(([, c]) => pct(ap(s, c)))];
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? 'n/a' : `${(100 * a / b).toFixed(0)}%`);
+const ratioRow = ['student / teacher', '', ratio(student.result.map50, teacher.result.map50), ratio(student.result.map5095, teacher.result.map5095), ...CLASSES.map(([, c]) => ratio(ap(student, c), ap(teacher, c)))];
+const lines = [
+  `Held-out split: ${path.relative(ROOT, values.list!)} (${rels.length} images, ${student.result.classes} classes with ground truth); detections at min score ${minScore}, at most 100 per image; COCO-style 101-point AP. Figures in %.`,
+  '',
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  `| ${row(student).join(' | ')} |`,
+  `| ${row(teacher).join(' | ')} |`,
+  `| ${ratioRow.join(' | ')} |`,
+  '',
+];
+fs.mkdirSync(path.dirname(values.out!), { recursive: true });
+fs.writeFileSync(values.out!, lines.join('\n'));
+const json = (s: Scored) => ({ name: s.name, runtime: s.runtime, input: s.input, map50: s.result.map50, map5095: s.result.map5095, classes: s.result.classes, mean_inference_ms: s.ms, per_class: Object.fromEntries([...s.result.perClass].map(([c, v]) => [c, v])) });
+fs.writeFileSync(values.out!.replace(/\.md$/, '') + '.json', JSON.stringify({ list: path.relative(ROOT, values.list!), images: rels.length, min_score: minScore, student: json(student), teacher: json(teacher) }, null, 1));
+process.stdout.write(lines.join('\n'));
