@@ -27,7 +27,7 @@ if (!modelJson || !inDir || !outDir) {
 }
 const { tf } = await initTfjs();
 const { json } = readModelJson(modelJson);
-const topo = json as { modelTopology: { node: Array<{ name: string; attr?: Record<string, { shape?: { dim: Array<{ size: string }> } }> }> } };
+const topo = json as unknown as { modelTopology: { node: Array<{ name: string; attr?: Record<string, { shape?: { dim: Array<{ size: string }> } }> }> } };
 for (const n of topo.modelTopology.node) {
   const shape = n.attr?.shape?.shape;
   if (n.name === 'tower_0/images' && shape) shape.dim = [{ size: '1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
