@@ -11,7 +11,11 @@ import { maskUrl } from './config/index.js';
 import { HealthServer, type Readiness } from './http/health-server.js';
 import { createMetrics, type CameraMetricsSnapshot, type Metrics, type MetricsSnapshot } from './http/metrics.js';
 import { CameraSource } from './ingest/index.js';
-import { DetectionStage, type DetectionResult } from './detector/detection-stage.js';
+import { DetectionStage } from './detector/detection-stage.js';
+import { ConfigError } from './errors.js';
+import { CameraOutput } from './mqtt/camera-output.js';
+import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js';
+import { packageVersion } from './package-root.js';
 import type { DetectFilter } from './detector/filters.js';
 import { getRuntime } from './detector/runtimes/registry.js';
 import type { Logger } from './logger.js';
@@ -46,6 +50,8 @@ export class Daemon {
   readonly #stage: DetectionStage;
   readonly #scheduler: Scheduler;
   readonly #cameraConfigs = new Map<string, CameraConfig>();
+  /** Per running camera: tracker, events, counts and detections on MQTT. */
+  readonly #outputs = new Map<string, CameraOutput>();
   #statsTimer: Timer | null = null;
   #startedAt: number;
   #stopping: Promise<void> | null = null;
@@ -57,8 +63,8 @@ export class Daemon {
     this.#startedAt = this.#clock.now();
     const { config } = options;
     for (const entry of options.cameras) this.#records.set(entry.name, this.#createRecord(entry));
-    const filters = new Map<string, DetectFilter>();
-    for (const [name, camera] of this.#cameraConfigs) filters.set(name, camera.detect);
+    const filters = new Map<string, DetectFilter & { file: string }>();
+    for (const [name, camera] of this.#cameraConfigs) filters.set(name, { ...camera.detect, file: this.#records.get(name)!.file });
     this.#stage = new DetectionStage({
       runtime: getRuntime(config.detector.runtime),
       modelDir: config.detector.model,
@@ -67,7 +73,7 @@ export class Daemon {
       maxDet: config.detector.max_det,
       agnostic: config.detector.agnostic_nms,
       filters,
-      publish: (result) => this.#publishDetections(result),
+      onResult: (result) => this.#outputs.get(result.camera)?.handle(result),
       logger: this.#log,
       clock: this.#clock,
     });
@@ -129,15 +135,18 @@ export class Daemon {
     // restarted without persistence has forgotten it.
     publisher.on('connect', () => {
       for (const record of this.#records.values()) this.#publishStatus(record);
+      for (const output of this.#outputs.values()) output.republish();
     });
+    this.#checkCountTopics();
     await publisher.start();
     await this.#http.start();
     await this.#scheduler.start();
 
     for (const record of this.#records.values()) {
       const camera = this.#cameraConfigs.get(record.name);
-      if (camera) this.#startCamera(record, camera);
-      this.#publishStatus(record);
+      if (camera) this.#startCamera(record, camera, publisher);
+      // Before the first connect the 'connect' handler publishes every status.
+      if (publisher.connected) this.#publishStatus(record);
     }
     this.#scheduleStats();
     await this.#notifier.start();
@@ -160,7 +169,10 @@ export class Daemon {
     await Promise.all(
       [...this.#records.values()].map(async (record) => {
         if (!record.source) return;
+        // One final state, not the source's own 'stopped' followed by ours.
+        record.source.removeAllListeners('state');
         await record.source.stop().catch((error) => this.#log.error({ camera: record.name, err: error }, 'camera stop failed'));
+        this.#outputs.get(record.name)?.endAll();
         this.#setState(record, 'offline', 'lookout stopped');
       }),
     );
@@ -191,11 +203,13 @@ export class Daemon {
         ...record.statusPayload(now, this.#stage.stats(record.name).skipped_busy),
         file: record.file,
         detector: this.#stage.stats(record.name),
+        objects: this.#outputs.get(record.name)?.counts ?? {},
+        events: this.#outputs.get(record.name)?.eventStats ?? null,
         scheduler: this.#scheduler.cameraStatus(record.name),
       };
     }
     return {
-      version: process.env.npm_package_version ?? null,
+      version: packageVersion,
       hostname: os.hostname(),
       pid: process.pid,
       uptime_s: round((now - this.#startedAt) / 1000, 1),
@@ -235,7 +249,7 @@ export class Daemon {
   }
 
   /** Creates the camera's source once the model's input size is known, and starts it. */
-  #startCamera(record: CameraRecord, camera: CameraConfig): void {
+  #startCamera(record: CameraRecord, camera: CameraConfig, publisher: MqttPublisher): void {
     const input = this.#stage.inputSize!;
     const width = camera.detect.width || input.width;
     const height = camera.detect.height || input.height;
@@ -246,7 +260,20 @@ export class Daemon {
     // The source adds the camera field to its own logger.
     const source = new CameraSource({ ...toSourceOptions(record.name, camera), width, height, logger: this.#log, clock: this.#clock });
     record.source = source;
-    source.on('state', ({ state, reason }) => this.#setState(record, state, reason));
+    const output = new CameraOutput({
+      camera: record.name,
+      sink: publisher,
+      clock: this.#clock,
+      tracker: camera.tracker,
+      publishDetections: camera.mqtt.detections,
+      sourceSize: () => record.sourceInfo,
+    });
+    this.#outputs.set(record.name, output);
+    source.on('state', ({ state, reason }) => {
+      // A lost stream ends what was in view; a reconnect starts afresh.
+      if (state !== 'streaming' && record.state === 'streaming') output.endAll();
+      this.#setState(record, state, reason);
+    });
     source.on('source', (info) => {
       record.sourceInfo = info;
       this.#scheduler.setSourceFps(record.name, info.fps);
@@ -275,31 +302,20 @@ export class Daemon {
     publisher.publish(publisher.topics.cameraStatus(record.name), record.statusPayload(this.#clock.now(), this.#stage.stats(record.name).skipped_busy), { retain: true });
   }
 
-  #publishDetections(result: DetectionResult): void {
-    const publisher = this.#publisher;
-    if (!publisher) return;
-    const { frame } = result;
-    const now = this.#clock.now();
-    const source = this.#records.get(result.camera)?.sourceInfo;
-    publisher.publish(publisher.topics.detections(result.camera), {
-      camera: result.camera,
-      frame_seq: frame.seq,
-      captured_at: new Date(frame.capturedAt).toISOString(),
-      inferred_at: new Date(result.inferredAt).toISOString(),
-      latency_ms: Math.max(0, now - frame.capturedAt),
-      inference_ms: round(result.inferenceMs, 1),
-      model: result.model,
-      source_width: source?.width ?? frame.letterbox.srcWidth,
-      source_height: source?.height ?? frame.letterbox.srcHeight,
-      objects: result.objects.map((d) => ({
-        label: d.label,
-        class_id: d.class_id,
-        score: round(d.score, 4),
-        box: d.box.map((v) => round(v, 1)) as [number, number, number, number],
-        box_norm: d.box_norm.map((v) => round(v, 4)) as [number, number, number, number],
-      })),
-      timestamp: new Date(now).toISOString(),
-    });
+  /**
+   * Count topics are `<base>/<camera>/<label>`: a label that spells a reserved
+   * level (status, events...) would collide, so refuse it at start.
+   */
+  #checkCountTopics(): void {
+    const labels = this.#stage.model!.labels;
+    const problems: string[] = [];
+    for (const [name, camera] of this.#cameraConfigs) {
+      const conflicts = reservedLabelConflicts(camera.detect.labels.length > 0 ? camera.detect.labels : labels);
+      if (conflicts.length === 0) continue;
+      const file = this.#records.get(name)!.file;
+      problems.push(`${file}: detect.labels: ${conflicts.map((l) => `'${l}'`).join(', ')} would collide with the reserved topics ${RESERVED_CAMERA_LEVELS.join(', ')}; list the labels to report without it`);
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
   }
 
   #scheduleStats(): void {
@@ -318,7 +334,13 @@ export class Daemon {
     const cameras: StatsPayload['cameras'] = {};
     for (const record of this.#records.values()) {
       const payload = record.statusPayload(now, this.#stage.stats(record.name).skipped_busy);
-      cameras[record.name] = { state: payload.state, fps_in: payload.fps_in, frames_dropped: payload.frames_dropped, reconnects: payload.reconnects };
+      cameras[record.name] = {
+        state: payload.state,
+        fps_in: payload.fps_in,
+        frames_dropped: payload.frames_dropped,
+        reconnects: payload.reconnects,
+        ...this.#stage.stats(record.name),
+      };
     }
     publisher.publish(publisher.topics.stats, {
       uptime_s: round((now - this.#startedAt) / 1000, 1),
@@ -332,14 +354,16 @@ export class Daemon {
     const cameras: MetricsSnapshot['cameras'] = {};
     for (const record of this.#records.values()) {
       const stats = record.source?.stats;
+      const detector = this.#stage.stats(record.name);
       cameras[record.name] = {
         framesIn: stats?.framesIn ?? 0,
-        framesDropped: this.#stage.stats(record.name).skipped_busy,
+        framesDropped: detector.skipped_busy,
         reconnects: stats?.reconnects ?? 0,
         stalls: stats?.stalls ?? 0,
         up: record.streaming,
         fpsIn: stats?.fpsIn ?? 0,
-        scheduler: schedulerMetrics(this.#scheduler.cameraStatus(record.name), this.#stage.stats(record.name).inferences),
+        scheduler: schedulerMetrics(this.#scheduler.cameraStatus(record.name), detector.inferences),
+        detector: record.source ? { inferenceMsMean: detector.inference_ms_mean, inferenceMsP95: detector.inference_ms_p95, detections: detector.detections } : undefined,
       };
     }
     const publisher = this.#publisher;

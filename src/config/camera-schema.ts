@@ -11,6 +11,7 @@ import {
   stringArray,
 } from './checks.js';
 import { leaf, type ConfigOf, type DeepPartial } from './schema.js';
+import { trackerSchema } from '../tracker/schema.js';
 
 /* Everything but `url`: these keys may also be set in the daemon file's cameras.defaults. */
 export const cameraDefaultableSchema = {
@@ -86,6 +87,14 @@ export const cameraDefaultableSchema = {
       doc: 'Areas motion gating ignores (a clock, a tree, a road), as [x1, y1, x2, y2] rectangles in 0..1 of the picture, e.g. [[0, 0, 1, 0.1]] for the top tenth.',
       check: maskRects,
       default: [] as Array<[number, number, number, number]>,
+    }),
+  },
+  tracker: trackerSchema,
+  mqtt: {
+    detections: leaf({
+      doc: 'Also publish every inferred frame with objects to <base>/<camera>/detections (and one empty list when the scene clears). Events and counts are always published.',
+      check: bool,
+      default: false,
     }),
   },
   stall_timeout_s: leaf({

@@ -1,11 +1,8 @@
 /**
- * The frame stage of the daemon once a model is configured: every camera's
- * frames go through one inference queue (latest frame per camera wins), the
- * model runs, detections are filtered per camera and handed to `publish`.
- *
- * A camera's detections are published for every inferred frame with at least
- * one object, and once with an empty list when the scene clears, so
- * subscribers can tell "nothing there any more" from "nothing new".
+ * The detector stage of the daemon: every camera's admitted frames go through
+ * one inference queue (latest frame per camera wins), the model runs, and the
+ * detections, filtered per camera, go to `onResult` for every inferred frame,
+ * empty ones included (the tracker needs misses to end objects).
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -16,12 +13,12 @@ import { FrameDetector } from './frame-detector.js';
 import { InferenceQueue, type InferenceJob } from './inference-queue.js';
 import type { LoadedModel, RuntimePlugin } from './model.js';
 import { RecentStats } from './recent-stats.js';
-import { modelError } from './model-dir.js';
+import { ConfigError } from '../errors.js';
 
 export interface DetectionResult {
   camera: string;
   frame: Frame;
-  /** Filtered detections; empty only for the "scene cleared" publication. */
+  /** Filtered detections; may be empty. */
   objects: Detection[];
   inferenceMs: number;
   inferredAt: number;
@@ -35,9 +32,9 @@ export interface DetectionStageOptions {
   iou: number;
   maxDet: number;
   agnostic: boolean;
-  /** Per camera filters, by camera name. */
-  filters: ReadonlyMap<string, DetectFilter>;
-  publish(result: DetectionResult): void;
+  /** Per camera filters, by camera name, with the camera file for messages. */
+  filters: ReadonlyMap<string, DetectFilter & { file: string }>;
+  onResult(result: DetectionResult): void;
   logger: Logger;
   clock: Clock;
 }
@@ -54,7 +51,6 @@ interface PerCamera {
   inferenceMs: RecentStats;
   inferences: number;
   detections: number;
-  lastHadObjects: boolean;
 }
 
 export class DetectionStage {
@@ -105,7 +101,7 @@ export class DetectionStage {
       if (unknown.length > 0) {
         await model.dispose();
         this.#model = null;
-        throw modelError(model.file, `camera ${camera}: detect.labels ${unknown.map((l) => `'${l}'`).join(', ')} not among the model's labels`);
+        throw new ConfigError([`${filter.file}: detect.labels: ${unknown.map((l) => `'${l}'`).join(', ')} not among the labels of ${model.file} (camera ${camera})`]);
       }
     }
     this.#detector = new FrameDetector(model, { iouThreshold: o.iou, maxDet: o.maxDet, agnostic: o.agnostic });
@@ -153,9 +149,7 @@ export class DetectionStage {
     stats.inferences++;
     stats.inferenceMs.add(result.inferenceMs);
     stats.detections += objects.length;
-    if (objects.length === 0 && !stats.lastHadObjects) return;
-    stats.lastHadObjects = objects.length > 0;
-    this.#options.publish({
+    this.#options.onResult({
       camera,
       frame,
       objects,
@@ -168,7 +162,7 @@ export class DetectionStage {
   #camera(name: string): PerCamera {
     let c = this.#cameras.get(name);
     if (!c) {
-      c = { inferenceMs: new RecentStats(), inferences: 0, detections: 0, lastHadObjects: false };
+      c = { inferenceMs: new RecentStats(), inferences: 0, detections: 0 };
       this.#cameras.set(name, c);
     }
     return c;

@@ -25,6 +25,8 @@ export interface CameraMetricsSnapshot {
     inferredFps: number;
     motionLevel: number;
   };
+  /** The detector's view; absent for cameras that do not run. */
+  detector?: { inferenceMsMean: number | null; inferenceMsP95: number | null; detections: number };
 }
 
 export interface MetricsSnapshot {
@@ -90,6 +92,9 @@ export const METRICS: readonly MetricDef[] = [
   perCamera('gauge', 'lookout_camera_fps_in', 'Frames per second read from ffmpeg over the last seconds.', (c) => c.fpsIn),
   perCamera('counter', 'lookout_inferences_total', 'Frames the detector ran on.', (c) => c.scheduler?.inferences),
   perCameraReason('lookout_frames_skipped_total', 'Frames not inferred, by reason: cpu (budget), busy (detector), motion (still scene), rate (fps_max).', (c) => c.scheduler?.skipped),
+  perCamera('gauge', 'lookout_inference_ms_mean', 'Mean inference time (preprocess, run, decode) over the last 100 runs, ms.', (c) => c.detector?.inferenceMsMean ?? undefined),
+  perCamera('gauge', 'lookout_inference_ms_p95', '95th percentile inference time over the last 100 runs, ms.', (c) => c.detector?.inferenceMsP95 ?? undefined),
+  perCamera('counter', 'lookout_detections_total', 'Objects reported after the camera filters.', (c) => c.detector?.detections),
   perCamera('gauge', 'lookout_camera_target_fps', "The camera's share of the inference budget, inferences/s.", (c) => c.scheduler?.targetFps),
   perCamera('gauge', 'lookout_camera_inferred_fps', 'Inferences per second over the last seconds.', (c) => c.scheduler?.inferredFps),
   perCamera('gauge', 'lookout_camera_motion_level', 'Motion level: largest block mean absolute difference from the background, 0..255.', (c) => c.scheduler?.motionLevel),

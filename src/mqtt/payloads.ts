@@ -35,7 +35,20 @@ export interface CameraStatusPayload {
 /** `<base>/stats`, not retained, published every mqtt.stats_interval_s. */
 export interface StatsPayload {
   uptime_s: number;
-  cameras: Record<string, { state: CameraState; fps_in: number; frames_dropped: number; reconnects: number }>;
+  cameras: Record<
+    string,
+    {
+      state: CameraState;
+      fps_in: number;
+      frames_dropped: number;
+      reconnects: number;
+      inferences: number;
+      inference_ms_mean: number | null;
+      inference_ms_p95: number | null;
+      detections: number;
+      skipped_busy: number;
+    }
+  >;
   mqtt: { queue_depth: number; queue_dropped: number };
   timestamp: string;
 }

@@ -24,7 +24,7 @@ for (const runtime of ['onnx', 'tfjs'] as const) {
     const broker = await startBroker(t);
     const camera = await startCamera(t, { lavfi: LAVFI });
     const mqtt = await watch(t, broker);
-    const { httpPort } = await startDaemon(t, broker, { sq: rtspCamera(camera.url, { detect: { fps: 10 } }) }, { runtime, modelSize: 320 });
+    const { httpPort } = await startDaemon(t, broker, { sq: rtspCamera(camera.url, { detect: { fps: 10 }, mqtt: { detections: true } }) }, { runtime, modelSize: 320 });
 
     const topic = `${BASE}/sq/detections`;
     await waitFor('10 detection messages', () => mqtt.json(topic).filter((p) => p.objects.length > 0).length >= 10, 60_000);

@@ -11,7 +11,7 @@
  */
 import test from 'ava';
 import { getJson, waitFor } from '../helpers/daemon.js';
-import { rtspCamera, startBroker, startCamera, startDaemon } from '../helpers/stack.js';
+import { BASE, rtspCamera, startBroker, startCamera, startDaemon, watch } from '../helpers/stack.js';
 
 const STATIC_S = 25;
 const FPS = 5;
@@ -25,6 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test('a still picture is inferred at idle_fps; the rate rises once the square moves', async (t) => {
   const broker = await startBroker(t);
   const camera = await startCamera(t, { lavfi: LAVFI });
+  const mqtt = await watch(t, broker);
   // The feeder starts when the server is ready: the stream's t = 0 is about now.
   const streamStart = Date.now();
   const { httpPort } = await startDaemon(
@@ -73,4 +74,11 @@ test('a still picture is inferred at idle_fps; the rate rises once the square mo
   t.regex(metrics, /^lookout_frames_skipped_total\{camera="sq",reason="motion"\} [1-9]\d*$/m, '/metrics counts frames skipped for motion');
   t.regex(metrics, /^lookout_scheduler_budget_fps 5$/m, '/metrics has the budget');
   t.regex(metrics, /^lookout_camera_target_fps\{camera="sq"\} 5$/m, '/metrics has the target');
+
+  // The tracker turns the detections into state: a `new` event and a retained count.
+  const created = await mqtt.waitForJson(`${BASE}/sq/events`, (p) => p.type === 'new', 10_000);
+  t.like(created.payload, { camera: 'sq', type: 'new', label: 'bright' }, 'an events message of type new for the square');
+  t.true(Math.abs(created.payload.box[1] - 100) <= 1 && Math.abs(created.payload.box[3] - 140) <= 1, `the event's box is the square: ${created.payload.box}`);
+  const count = await mqtt.waitForJson(`${BASE}/sq/bright`, (p) => p.count === 1, 10_000);
+  t.is(count.payload.label, 'bright', 'the count topic is <base>/<camera>/<label>');
 });

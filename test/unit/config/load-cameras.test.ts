@@ -8,6 +8,8 @@ const DEFAULTS: Omit<CameraConfig, 'url'> = {
   enabled: true,
   detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 0.4, min_area: 0, fps_max: 0, fps_min: 1, idle_fps: 0.2, priority: 1 },
   motion: { enabled: true, threshold: 10, mask: [] },
+  tracker: { min_hits: 2, max_age_s: 3, iou_min: 0.3, update_interval_s: 2 },
+  mqtt: { detections: false },
   stall_timeout_s: 10,
   rtsp_timeout_s: 5,
   ffmpeg: { input_args: [] },
@@ -80,7 +82,7 @@ test('every problem of a camera file at once, exact text, password masked', (t) 
     stall_timeout_s: '10',
     rtsp_timeout_s: 0,
     ffmpeg: { input_args: ['-x', 1], output_args: [] },
-    mqtt: {},
+    http: {},
   });
   tmp.write('cams/missing-clip.json', { url: 'clip.mp4' });
   tmp.write('cams/no-url.json', { detect: { fps: 1 } });
@@ -114,7 +116,7 @@ test('every problem of a camera file at once, exact text, password masked', (t) 
         `${f('bad')}: rtsp_timeout_s: must be a number > 0, got 0`,
         `${f('bad')}: ffmpeg.input_args: must be an array of strings, got an array`,
         `${f('bad')}: ffmpeg.output_args: unknown key`,
-        `${f('bad')}: mqtt: unknown key`,
+        `${f('bad')}: http: unknown key`,
       ]],
       ['broken', null, [`${f('broken')}: (json): trailing comma before '}' at line 1 column 30`]],
       ['list', null, [`${f('list')}: (json): must be a JSON object, got an array`]],

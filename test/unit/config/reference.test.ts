@@ -22,5 +22,5 @@ test('the reference lists every key with format, default, env and doc', (t) => {
   );
   t.true(md.includes('one &lt;name&gt;.json per camera'), 'angle brackets escaped so Markdown keeps them');
   const keyRows = lines.filter((l) => l.startsWith('| `'));
-  t.is(keyRows.length, 28 + 18, 'one row per daemon key (28) and camera key (18)');
+  t.is(keyRows.length, 28 + 23, 'one row per daemon key (28) and camera key (23)');
 });
