@@ -74,8 +74,9 @@ async function rtsp(scope: Scope, clip: string): Promise<string> {
   return server.url;
 }
 
+/** Per-frame detections messages on (where the build has the switch): the latency is measured on them. */
 function camera(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { url, 'detect.fps': 10, rtsp_timeout_s: 5, ...extra };
+  return { url, 'detect.fps': 10, rtsp_timeout_s: 5, ...(hasCameraKey('mqtt.detections') ? { 'mqtt.detections': true } : {}), ...extra };
 }
 
 async function start(scope: Scope, cameras: Record<string, Record<string, unknown>>): Promise<Stack> {
@@ -93,6 +94,7 @@ function plotRun(outDir: string, file: string, title: string, points: SeriesPoin
     { name: 'system cpu %', color: PALETTE[1]!, points: points.map((p) => [p.t_s, p.system_cpu_pct]) },
     { name: 'lookout+ffmpegs (of all)', color: PALETTE[0]!, points: points.map((p) => [p.t_s, p.daemon_cpu_pct / os.cpus().length]) },
   ];
+  if (points.some((p) => p.scheduler_cpu_pct !== null)) cpu.push({ name: 'cpu seen by scheduler', color: PALETTE[4]!, points: points.map((p) => [p.t_s, p.scheduler_cpu_pct]) });
   if (points.some((p) => p.cpu_target !== null)) cpu.push({ name: 'cpu target', color: PALETTE[7]!, dashed: true, points: points.map((p) => [p.t_s, p.cpu_target]) });
   const fps: PlotSeries[] = [];
   cams.forEach((cam, i) => {

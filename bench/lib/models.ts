@@ -49,7 +49,9 @@ export const variantName = (v: Pick<Variant, 'model' | 'runtime' | 'threads'>): 
 export function shippedDetector(): { model: string; dir: string; runtime: 'onnx' | 'tfjs'; threads: number } {
   const file = path.join(ROOT, 'config/lookout.json');
   const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { detector?: { runtime?: string; model?: string; threads?: number } };
-  const dir = path.resolve(path.dirname(file), config.detector?.model ?? 'models/yolov8-mnv3');
+  // As the daemon resolves it: a bare name is a model in models/, a path is relative to the daemon file.
+  const value = config.detector?.model ?? 'yolov8-mnv3';
+  const dir = /[\\/]/.test(value) ? path.resolve(path.dirname(file), value) : path.join(ROOT, 'models', value);
   const runtime = (config.detector?.runtime ?? 'onnx') as 'onnx' | 'tfjs';
   return { model: path.basename(dir), dir, runtime, threads: config.detector?.threads ?? 2 };
 }

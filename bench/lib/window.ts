@@ -3,8 +3,8 @@
  * per-window figures and per-second series. Fields the scheduler adds to
  * /status are read when present and reported as null when not, so the same
  * harness runs before and after the scheduler lands:
- *   cameras.<name>.scheduler.{target_fps, inferred_fps, skipped:{cpu,busy,motion}, motion_level}
- *   scheduler.{budget, cpu, temp_c, cpu_target}
+ *   cameras.<name>.scheduler.{wanted_fps, target_fps, inferred_fps, skipped:{cpu,busy,motion,rate}, motion_level}
+ *   scheduler.{budget_fps, cpu_percent, temp_c, cpu_target, decision}
  */
 import type { LatencySample, Tick } from './daemon.js';
 import { mean, quantile, round } from './stats.js';
@@ -20,6 +20,8 @@ export interface CameraWindow {
   target_fps: number | null;
   skipped_cpu_fps: number | null;
   skipped_motion_fps: number | null;
+  skipped_rate_fps: number | null;
+  wanted_fps: number | null;
   motion_level: number | null;
 }
 
@@ -33,7 +35,8 @@ export interface WindowResult {
   system_cpu_pct: number | null;
   rss_mb_max: number | null;
   latency_ms: { n: number; p50: number | null; p95: number | null; p99: number | null; mean: number | null };
-  scheduler: { budget: number | null; cpu: number | null; temp_c: number | null; cpu_target: number | null } | null;
+  /** Means over the window of what the controller acted on. */
+  scheduler: { budget_fps: number | null; cpu_percent: number | null; temp_c: number | null; cpu_target: number | null; decisions: Record<string, number> } | null;
   /** /status fields this build does not expose yet. */
   missing: string[];
 }
@@ -74,6 +77,8 @@ export function analyseWindow(ticks: Tick[], latencies: LatencySample[], t0: num
       target_fps: round(mean_((c) => c?.scheduler?.target_fps), 2),
       skipped_cpu_fps: first && last ? round(rate(first, last, cam, ['scheduler', 'skipped', 'cpu']), 2) : null,
       skipped_motion_fps: first && last ? round(rate(first, last, cam, ['scheduler', 'skipped', 'motion']), 2) : null,
+      skipped_rate_fps: first && last ? round(rate(first, last, cam, ['scheduler', 'skipped', 'rate']), 2) : null,
+      wanted_fps: round(mean_((c) => c?.scheduler?.wanted_fps), 2),
       motion_level: round(mean_((c) => c?.scheduler?.motion_level), 3),
     };
   }
@@ -81,6 +86,9 @@ export function analyseWindow(ticks: Tick[], latencies: LatencySample[], t0: num
   const lat = latencies.filter((l) => l.t >= t0 && l.t <= t1).map((l) => l.latency_ms);
   const sched = last?.status?.scheduler;
   if (sched === undefined) missing.add('scheduler');
+  const schedMean = (f: (s: any) => unknown) => round(mean(w.map((k) => num(f(k.status?.scheduler))).filter((v): v is number => v !== null)), 1);
+  const decisions: Record<string, number> = {};
+  for (const k of w) if (typeof k.status?.scheduler?.decision === 'string') decisions[k.status.scheduler.decision] = (decisions[k.status.scheduler.decision] ?? 0) + 1;
   const cpuTicks = ticks.filter((k) => k.t > t0 && k.t <= t1);
   return {
     seconds: round(first && last ? (last.t - first.t) / 1000 : 0, 1) ?? 0,
@@ -98,7 +106,11 @@ export function analyseWindow(ticks: Tick[], latencies: LatencySample[], t0: num
       mean: round(mean(lat), 1),
     },
     scheduler: sched === undefined ? null : {
-      budget: num(sched?.budget), cpu: num(sched?.cpu), temp_c: num(sched?.temp_c), cpu_target: num(sched?.cpu_target),
+      budget_fps: schedMean((x) => x?.budget_fps ?? x?.budget),
+      cpu_percent: schedMean((x) => x?.cpu_percent ?? x?.cpu),
+      temp_c: schedMean((x) => x?.temp_c),
+      cpu_target: num(sched?.cpu_target),
+      decisions,
     },
     missing: [...missing],
   };
@@ -109,6 +121,9 @@ export interface SeriesPoint {
   system_cpu_pct: number;
   daemon_cpu_pct: number;
   cpu_target: number | null;
+  /** The CPU % the scheduler acted on, and its budget (inferences/s over all cameras). */
+  scheduler_cpu_pct: number | null;
+  budget_fps: number | null;
   /** Per camera: inferred fps over the last tick, and the scheduler's target when exposed. */
   inferred_fps: Record<string, number>;
   target_fps: Record<string, number | null>;
@@ -133,6 +148,8 @@ export function series(ticks: Tick[], origin: number): SeriesPoint[] {
       system_cpu_pct: round(b.cpu.system_cpu_pct, 1)!,
       daemon_cpu_pct: round(b.cpu.tree_cpu_pct, 1)!,
       cpu_target: num(b.status.scheduler?.cpu_target),
+      scheduler_cpu_pct: num(b.status.scheduler?.cpu_percent ?? b.status.scheduler?.cpu),
+      budget_fps: num(b.status.scheduler?.budget_fps ?? b.status.scheduler?.budget),
       inferred_fps: inferred,
       target_fps: target,
     });
