@@ -5,57 +5,34 @@
  * runs on the wasm backend with the .wasm files taken from the installed
  * package directory (no network). Loads graph models (Ultralytics
  * `format=tfjs`) and layers models.
+ *
+ * tfjs executes a graph synchronously on the calling thread, so the wasm
+ * backend runs each model in its own worker_thread (tfjs-thread.ts) and a
+ * 200-400 ms inference leaves the event loop free. tfjs-node stays on the main
+ * thread: its native addon is known to fail when loaded by a second worker in
+ * one process (tensorflow/tfjs#2079), and each load here would start a worker.
+ *
+ * Every check of the model directory and of the YOLOv8 contract runs here on
+ * the main thread, the same for both placements.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
 import type { LoadedModel, ModelOutput, RuntimePlugin } from '../model.js';
 import { resolveInput, resolveLabels } from '../model-check.js';
 import { mergeMetadata, modelError, readLookoutMetadata, readUltralyticsYaml, requireModelFile, TFJS_FILE } from '../model-dir.js';
-import { fileIOHandler, readModelJson } from './tfjs-io.js';
+import { readModelJson, readWeights } from './tfjs-io.js';
+import { initNative, initWasm, openSession, type TfBackend, type TfjsSession } from './tfjs-session.js';
+import { openInWorker } from './tfjs-thread.js';
 
-type Tf = typeof tfTypes;
-interface TfBackend { tf: Tf; backend: string }
-
-// The tfjs engine is process-wide, so the backend is chosen once, on first load
-// (not at import time).
+// The main thread's tfjs engine is process-wide, so it is set up once, on
+// first use (not at import time).
+let nativePromise: Promise<TfBackend | null> | null = null;
 let backendPromise: Promise<TfBackend> | null = null;
 
-async function initNative(): Promise<TfBackend | null> {
-  // A variable specifier keeps TypeScript from requiring the optional package.
-  const name = '@tensorflow/tfjs-node';
-  try {
-    const tf = (await import(name)) as Tf;
-    await tf.ready();
-    return { tf, backend: 'tfjs-node' };
-  } catch {
-    return null;
-  }
-}
+const nativeTfjs = (): Promise<TfBackend | null> => (nativePromise ??= initNative());
 
-async function initWasm(): Promise<TfBackend> {
-  const tf = await import('@tensorflow/tfjs');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const require = createRequire(import.meta.url);
-  // The package's main file sits in dist/ next to the .wasm binaries.
-  const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-  wasm.setWasmPaths(wasmDir + path.sep);
-  if (!(await tf.setBackend('wasm'))) throw new Error(`tfjs wasm backend failed to initialise (wasm files from ${wasmDir})`);
-  await tf.ready();
-  tf.enableProdMode();
-  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  return { tf, backend: `tfjs-wasm (${simd ? 'simd' : 'no simd'}, 1 thread)` };
-}
-
+/** tfjs on the main thread: tfjs-node, else wasm (for tools; the runtime runs wasm in a worker). */
 export function initTfjs(): Promise<TfBackend> {
-  backendPromise ??= initNative().then((native) => native ?? initWasm());
+  backendPromise ??= nativeTfjs().then((native) => native ?? initWasm());
   return backendPromise;
-}
-
-type AnyModel = tfTypes.GraphModel | tfTypes.LayersModel;
-
-function isGraphModel(m: AnyModel): m is tfTypes.GraphModel {
-  return typeof (m as tfTypes.GraphModel).executeAsync === 'function';
 }
 
 async function load(modelDir: string): Promise<LoadedModel> {
@@ -63,51 +40,17 @@ async function load(modelDir: string): Promise<LoadedModel> {
   const file = requireModelFile(modelDir, TFJS_FILE, 'tfjs');
   const { json, kind } = readModelJson(file);
   const meta = mergeMetadata(lookoutMeta, readUltralyticsYaml(modelDir));
-  const { tf, backend } = await initTfjs();
+  const weights = readWeights(file, json);
 
-  let model: AnyModel;
-  try {
-    const handler = fileIOHandler(tf, file, json);
-    model = kind === 'graph' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'EMODEL') throw err;
-    throw modelError(file, `tfjs cannot load this ${kind} model: ${(err as Error).message}`, err);
-  }
+  const native = await nativeTfjs();
+  const session: TfjsSession = native ? await openSession(native, file, json, kind, weights) : await openInWorker(file, json, kind, weights);
 
   try {
-    const inputs = model.inputs;
+    const inputs = session.inputShapes;
     if (inputs.length !== 1) throw modelError(file, `has ${inputs.length} inputs; expected one image input`);
-    const geometry = resolveInput(file, inputs[0]!.shape ?? [], meta, 'nhwc');
+    const geometry = resolveInput(file, inputs[0]!, meta, 'nhwc');
     const shape = geometry.layout === 'nchw' ? [1, 3, geometry.inputHeight, geometry.inputWidth] : [1, geometry.inputHeight, geometry.inputWidth, 3];
-    const outputName = isGraphModel(model) ? model.outputs[0]?.name : undefined;
-    // Graphs with control flow only run through executeAsync; found on first use.
-    let useAsync = false;
-
-    const forward = async (x: tfTypes.Tensor): Promise<tfTypes.Tensor> => {
-      if (!isGraphModel(model)) return model.predict(x) as tfTypes.Tensor;
-      if (!useAsync) {
-        try {
-          return model.execute(x, outputName) as tfTypes.Tensor;
-        } catch (err) {
-          if (!/executeAsync/.test((err as Error).message)) throw err;
-          useAsync = true;
-        }
-      }
-      return (await model.executeAsync(x, outputName)) as tfTypes.Tensor;
-    };
-
-    const run = async (input: Float32Array): Promise<ModelOutput> => {
-      const x = tf.tensor(input, shape, 'float32');
-      let y: tfTypes.Tensor | null = null;
-      try {
-        y = await forward(x);
-        const data = await y.data();
-        return { data: data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>), dims: y.shape.slice() };
-      } finally {
-        x.dispose();
-        y?.dispose();
-      }
-    };
+    const run = (input: Float32Array): Promise<ModelOutput> => session.run(input, shape);
 
     let warm: ModelOutput;
     try {
@@ -118,17 +61,15 @@ async function load(modelDir: string): Promise<LoadedModel> {
     const labels = resolveLabels(file, warm, meta);
     return {
       runtime: 'tfjs',
-      backend,
+      backend: session.backend,
       ...geometry,
       labels,
       file,
       run,
-      dispose: async () => {
-        model.dispose();
-      },
+      dispose: () => session.dispose(),
     };
   } catch (err) {
-    model.dispose();
+    await session.dispose();
     throw err;
   }
 }
