@@ -24,6 +24,11 @@ async function main(): Promise<void> {
       process.exitCode = checkConfig(parsed.configFile, process.env, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
       return;
     case 'detect':
+      // `lookout detect clip.mp4 --json | head` closes the pipe early: that is done, not a crash.
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') process.exit(0);
+        throw error;
+      });
       process.exitCode = await detect(parsed.configFile, parsed.rest);
       return;
     case 'run':

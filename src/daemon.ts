@@ -144,9 +144,8 @@ export class Daemon {
 
     for (const record of this.#records.values()) {
       const camera = this.#cameraConfigs.get(record.name);
+      // Initial states go out from the 'connect' handler; changes from here on publish themselves.
       if (camera) this.#startCamera(record, camera, publisher);
-      // Before the first connect the 'connect' handler publishes every status.
-      if (publisher.connected) this.#publishStatus(record);
     }
     this.#scheduleStats();
     await this.#notifier.start();

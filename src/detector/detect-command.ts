@@ -14,6 +14,7 @@ import { annotateFile, type FrameBoxes } from './annotate.js';
 import type { Detection } from './detections.js';
 import { defaultDetectFilter } from './filters.js';
 import { FrameDetector } from './frame-detector.js';
+import { resolveModelDir } from '../config/load-daemon.js';
 import type { DecodeOptions } from './yolo-decode.js';
 import { decodeFrames, probeMedia } from './media.js';
 import type { LoadedModel } from './model.js';
@@ -77,7 +78,8 @@ function parseFlags(argv: string[], io: DetectCommandIO): Flags | string {
     return (err as Error).message;
   }
   const { values, positionals } = parsed;
-  const model = values.model ?? io.defaults?.model;
+  // --model follows detector.model's rule: a bare name is a shipped model, a path is relative to here.
+  const model = values.model !== undefined ? resolveModelDir(values.model, process.cwd()) : io.defaults?.model;
   if (!model) return 'no model: pass --model DIR (or configure detector.model)';
   if (positionals.length === 0) return 'no input files';
   const minScore = values['min-score'] !== undefined ? Number(values['min-score']) : (io.defaults?.minScore ?? defaultDetectFilter.min_score);

@@ -96,13 +96,15 @@ export class DetectionStage {
     const model = await o.runtime.load(o.modelDir, { threads: o.threads });
     this.#model = model;
     this.#modelName = modelName(o.modelDir);
+    const problems: string[] = [];
     for (const [camera, filter] of o.filters) {
       const unknown = unknownFilterLabels(filter, model.labels);
-      if (unknown.length > 0) {
-        await model.dispose();
-        this.#model = null;
-        throw new ConfigError([`${filter.file}: detect.labels: ${unknown.map((l) => `'${l}'`).join(', ')} not among the labels of ${model.file} (camera ${camera})`]);
-      }
+      if (unknown.length > 0) problems.push(`${filter.file}: detect.labels: ${unknown.map((l) => `'${l}'`).join(', ')} not among the labels of ${model.file} (camera ${camera})`);
+    }
+    if (problems.length > 0) {
+      await model.dispose();
+      this.#model = null;
+      throw new ConfigError(problems);
     }
     this.#detector = new FrameDetector(model, { iouThreshold: o.iou, maxDet: o.maxDet, agnostic: o.agnostic });
     this.#queue = new InferenceQueue<Frame, FrameDetector>({
