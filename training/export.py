@@ -3,6 +3,8 @@
 and lookout-model.json.
 
   /usr/bin/python3 training/export.py [--ckpt training/runs/main/final.pt] [--out models/yolov8-mnv3]
+
+With a running checkpoint (last.pt) its EMA weights are exported.
 """
 import argparse
 import json
@@ -48,7 +50,9 @@ def main():
     else:
         st = torch.load(args.ckpt)
         model = build_model(find_teacher_json(args.teacher), st['cfg'])
-        model.load_state_dict(st['model'])
+        # final.pt holds the EMA weights as 'model'; last.pt (a running checkpoint) holds them as 'ema'
+        model.load_state_dict(st.get('ema', st['model']))
+        print(f"{args.ckpt}: step {st['step']}")
     model.eval()
     os.makedirs(args.out, exist_ok=True)
     export_onnx(model, os.path.join(args.out, 'model.onnx'), args.imgsz, {'license': LICENSE})

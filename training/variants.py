@@ -46,6 +46,8 @@ def main():
     ap.add_argument('--runs', type=int, default=40)
     ap.add_argument('--only', nargs='*')
     ap.add_argument('--teacher-dir', default=os.path.join(ROOT, 'models', 'mb3-centernet'))
+    ap.add_argument('--shipped', default=os.path.join(ROOT, 'models', 'yolov8-mnv3'),
+                    help='trained model directory, timed in the same run (onnx 1 and 2 threads, tfjs)')
     args = ap.parse_args()
     torch.set_num_threads(2)
     specs, _ = read_spec(find_teacher_json())
@@ -63,22 +65,39 @@ def main():
     cmd += [f'onnx:{os.path.join(args.out, n)}' for n in rows]
     if os.path.exists(os.path.join(args.teacher_dir, 'model.json')):
         cmd.append(f'tfjs:{args.teacher_dir}')
+    shipped = os.path.exists(os.path.join(args.shipped, 'model.onnx'))
+    if shipped:
+        cmd += [f'onnx:{args.shipped}', f'tfjs:{args.shipped}']
     res = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    if shipped:  # 2 threads, separately (the thread count is per run of the tool)
+        cmd2 = ['npx', 'tsx', 'training/tools/time-models.ts', '--runs', str(args.runs), '--threads', '2',
+                f'onnx:{args.shipped}', f'onnx:{os.path.join(args.out, "yolov8n-reference")}']
+        res2 = subprocess.run(cmd2, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     teacher_ms = None
     for line in res.splitlines():
         r = json.loads(line)
         name = os.path.basename(r['model'].split(':', 1)[1].rstrip('/'))
+        if shipped and r['model'].endswith(args.shipped):
+            rows[f"shipped {name} ({r['model'].split(':')[0]}, {r['backend']})"] = dict(ms=r['median_ms'], p10=r['p10_ms'])
+            continue
         if r['model'].startswith('tfjs:'):
             teacher_ms = r['median_ms']
             rows['teacher (tfjs-wasm, 512)'] = dict(ms=r['median_ms'], p10=r['p10_ms'], backend=r['backend'])
         else:
             rows[name].update(ms=r['median_ms'], p10=r['p10_ms'])
+    if shipped:
+        for line in res2.splitlines():
+            r = json.loads(line)
+            name = os.path.basename(r['model'].split(':', 1)[1].rstrip('/'))
+            rows[f"{name} (onnx, {r['backend']})"] = dict(ms=r['median_ms'], p10=r['p10_ms'])
     ref = rows['yolov8n-reference']['ms']
     print('| variant | params (M) | GFLOPs@320 | ORT 1T ms@320 (median) | x reference | x teacher |')
     print('|---|---|---|---|---|---|')
     for n, r in rows.items():
         if 'params_M' not in r:
-            print(f"| {n} | | | {r['ms']} | | |")
+            xt = '' if not teacher_ms or 'teacher' in n else '1/%.1f' % (teacher_ms / r['ms'])
+            xr = '%.2f' % (r['ms'] / ref) if 'onnx' in n and '1 thread)' in n else ''
+            print(f"| {n} | | | {r['ms']} | {xr} | {xt} |")
             continue
         xt = '' if not teacher_ms else '1/%.1f' % (teacher_ms / r['ms'])
         print(f"| {n} | {r['params_M']} | {r['gflops_320']} | {r['ms']} | {r['ms'] / ref:.2f} | {xt} |")
