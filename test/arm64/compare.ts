@@ -6,26 +6,16 @@
  * reference's order, so two near-equal scores listed in swapped order still
  * pair up.
  */
+import type { DetectLine } from '../../src/detector/detect-command.js';
+
 export const BOX_TOLERANCE_PX = 0.5;
 /** Scores are printed rounded to 4 decimals, so two values within 1e-4 print at most 1e-4 apart. */
 export const SCORE_TOLERANCE = 1e-4;
 const EPS = 1e-9; // the printed values are decimal; keep 0.1 + 0.2 from failing a 0.3 bound
 
-export interface DetectObject {
-  label: string;
-  class_id: number;
-  score: number;
-  box: [number, number, number, number];
-}
-
-export interface DetectLine {
-  file: string;
-  frame: number;
-  width: number;
-  height: number;
-  inference_ms: number;
-  objects: DetectObject[];
-}
+/** The JSON line `lookout detect --json` prints: the CLI's own type, so the two cannot drift. */
+export type { DetectLine };
+export type DetectObject = DetectLine['objects'][number];
 
 export interface Comparison {
   ok: boolean;
