@@ -7,8 +7,10 @@ from PIL import Image
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DEFAULT_DATA = os.path.normpath(os.path.join(ROOT, '..', 'shared', 'datasets'))
+# mb3-centernet as committed in models/ (the package's graph with lookout's I/O wrapper; the backbone
+# weights and node names are the package's, unchanged), or the package's own files.
 TEACHER_JSON_CANDIDATES = [
-    os.path.join(ROOT, 'models', 'mb3-centernet', 'centernet.json'),
+    os.path.join(ROOT, 'models', 'mb3-centernet', 'model.json'),
     os.path.join(ROOT, 'node_modules', '@vladmandic', 'human', 'models', 'centernet.json'),
     '/tmp/human/package/models/centernet.json',
 ]

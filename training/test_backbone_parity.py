@@ -27,7 +27,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--teacher')
     ap.add_argument('--data', default=DEFAULT_DATA)
-    ap.add_argument('--n', type=int, default=3)
+    ap.add_argument('--n', type=int, default=8)
     args = ap.parse_args()
     torch.set_num_threads(2)
     tj = find_teacher_json(args.teacher)

@@ -7,7 +7,8 @@
  * IN_DIR holds NAME.f32 inputs: NHWC float32 [1,S,S,3], RGB 0..255, with
  * S in the file NAME.json ({"size": S}). For each, OUT_DIR gets NAME.TAP.f32
  * (NHWC float32) for the taps below. The graph's input shape is fixed at 512;
- * it is relaxed to [1,-1,-1,3] in memory so other sizes run too.
+ * it is relaxed to [1,-1,-1,3] in memory so other sizes run too. Works with the
+ * package's centernet.json and with lookout's models/mb3-centernet/model.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,10 +28,14 @@ if (!modelJson || !inDir || !outDir) {
 }
 const { tf } = await initTfjs();
 const { json } = readModelJson(modelJson);
-const topo = json as unknown as { modelTopology: { node: Array<{ name: string; attr?: Record<string, { shape?: { dim: Array<{ size: string }> } }> }> } };
+const topo = json as unknown as { modelTopology: { node: Array<{ name: string; op: string; attr?: Record<string, { shape?: { dim: Array<{ size: string }> } }> }> } };
+// The package's graph takes tower_0/images (0..255); lookout's models/mb3-centernet wraps it with a
+// Placeholder `images` (0..1) multiplied by 255 into tower_0/images.
+const wrapped = topo.modelTopology.node.some((n) => n.name === 'tower_0/images' && n.op !== 'Placeholder');
+const inputName = wrapped ? 'images' : 'tower_0/images';
 for (const n of topo.modelTopology.node) {
   const shape = n.attr?.shape?.shape;
-  if (n.name === 'tower_0/images' && shape) shape.dim = [{ size: '1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
+  if (n.name === inputName && shape) shape.dim = [{ size: '1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
 }
 const model = await tf.loadGraphModel(fileIOHandler(tf, modelJson, json));
 fs.mkdirSync(outDir, { recursive: true });
@@ -38,7 +43,8 @@ for (const f of fs.readdirSync(inDir).filter((x) => x.endsWith('.f32')).sort()) 
   const name = f.slice(0, -4);
   const { size } = JSON.parse(fs.readFileSync(path.join(inDir, `${name}.json`), 'utf8')) as { size: number };
   const buf = fs.readFileSync(path.join(inDir, f));
-  const x = tf.tensor(new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), [1, size, size, 3]);
+  const raw = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const x = tf.tensor(wrapped ? raw.map((v) => v / 255) : raw, [1, size, size, 3]);
   const ys = (await model.executeAsync(x, TAPS)) as import('@tensorflow/tfjs').Tensor[];
   for (let i = 0; i < TAPS.length; i++) {
     const d = (await ys[i]!.data()) as Float32Array;

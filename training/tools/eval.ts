@@ -43,7 +43,9 @@ interface Scored { name: string; runtime: string; input: number; result: MapResu
 function groundTruth(rel: string, w: number, h: number): GtBox[] {
   const [set, , file] = rel.split('/');
   const lf = path.join(values.data!, set!, 'labels', file!.replace(/\.[^.]+$/, '.txt'));
-  if (!fs.existsSync(lf)) throw new Error(`${lf}: no label file (the eval list must hold fully labelled images only)`);
+  if (!fs.existsSync(path.dirname(lf))) throw new Error(`${path.dirname(lf)}: no labels folder (the eval list must hold fully labelled images only)`);
+  // A fully labelled set has no label file for a background image (train_coco128 has two).
+  if (!fs.existsSync(lf)) return [];
   return fs.readFileSync(lf, 'utf8').split('\n').filter((l) => l.trim()).map((l) => {
     const [c, cx, cy, bw, bh] = l.trim().split(/\s+/).map(Number) as [number, number, number, number, number];
     return { classId: c, box: [(cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h] };
