@@ -1,0 +1,53 @@
+import test from 'ava';
+import type { Detection } from '../../../src/detector/detections.js';
+import { defaultDetectFilter } from '../../../src/detector/filters.js';
+import { FrameDetector } from '../../../src/detector/frame-detector.js';
+import { getRuntime } from '../../../src/detector/runtimes/registry.js';
+import { demoFrames, STUDENT_DIR, TEACHER_DIR } from './demo-frames.js';
+
+const iou = (a: Detection['box'], b: Detection['box']): number => {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
+};
+
+// Accuracy smoke test on real footage: the shipped student (onnx, 320) must find at least
+// 80% of the people the teacher mb3-centernet (tfjs, 512) finds on demo-clip frames, both at
+// the daemon's default min_score, matching one-to-one at IoU >= 0.5.
+// Measured for the shipped weights: 62 of 114 (54.4%). The bar stays at 80% and the test is
+// marked failing (known shortfall, see models/yolov8-mnv3/README.md); ava turns it into an
+// error once it passes, so that `failing` is removed then.
+test.failing('yolov8-mnv3 finds >= 80% of the people mb3-centernet finds on demo-clip frames (IoU 0.5, default min_score)', async (t) => {
+  const minScore = defaultDetectFilter.min_score;
+  const student = await getRuntime('onnx').load(STUDENT_DIR, { threads: 1 });
+  const teacher = await getRuntime('tfjs').load(TEACHER_DIR);
+  t.teardown(async () => { await student.dispose(); await teacher.dispose(); });
+  const indices = Array.from({ length: 20 }, (_, i) => i * 40);
+  const fs = await demoFrames(320, indices);
+  const ft = await demoFrames(512, indices);
+  const ds = new FrameDetector(student);
+  const dt = new FrameDetector(teacher);
+  let teacherPeople = 0;
+  let matched = 0;
+  for (let i = 0; i < indices.length; i++) {
+    const tp = (await dt.detect(ft[i]!.rgb, ft[i]!.lb, minScore)).detections.filter((d) => d.label === 'person');
+    const sp = (await ds.detect(fs[i]!.rgb, fs[i]!.lb, minScore)).detections.filter((d) => d.label === 'person');
+    const used = new Set<number>();
+    for (const p of tp) {
+      let best = -1;
+      let bestIou = 0.5;
+      sp.forEach((s, k) => {
+        const v = iou(p.box, s.box);
+        if (!used.has(k) && v >= bestIou) { best = k; bestIou = v; }
+      });
+      if (best >= 0) { used.add(best); matched++; }
+    }
+    teacherPeople += tp.length;
+  }
+  t.true(teacherPeople >= 20, `the teacher finds people to compare against (${teacherPeople})`);
+  const recall = matched / teacherPeople;
+  t.log(`student found ${matched} of the ${teacherPeople} people the teacher found (${(100 * recall).toFixed(1)}%) at min_score ${minScore}`);
+  t.true(recall >= 0.8, `student recall of the teacher's people ${(100 * recall).toFixed(1)}% >= 80%`);
+});
