@@ -133,6 +133,9 @@ def emit_conv_module(g, x, m):
 
 def emit_backbone(g, x, bb):
     x = g.hswish(g.conv(x, bb.stem[0]))
+    for extra in list(bb.stem)[2:]:
+        assert isinstance(extra, mnv3.Scale)
+        x = g.binary('Mul', x, g.scalar(extra.k))
     outs = []
     for i, blk in enumerate(bb.blocks):
         inp = x

@@ -108,6 +108,42 @@ class Block(nn.Module):
         return x + y if self.residual else y
 
 
+class Scale(nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.k = k
+
+    def forward(self, x):
+        return x * self.k
+
+
+@torch.no_grad()
+def fold_fp16_constants(bb):
+    """Makes the standard hard-swish/hard-sigmoid (exact 1/6, one fused op each in onnxruntime)
+    reproduce the graph's fp16 constant: the graph computes K * hardswish(x) and K * hardsigmoid(x)
+    with K = 6 * fp16(1/6). Each K is folded into the weights of the conv that consumes it
+    (depthwise after an expand, SE fc1 and project after a depthwise, project after an SE gate);
+    only the stem's output, which also feeds block 0's residual, keeps an explicit scalar multiply.
+    In place; idempotent guard via bb.folded."""
+    if getattr(bb, 'folded', False):
+        return bb
+    K = 6.0 * SIXTH_FP16
+    bb.stem.append(Scale(K))
+    for blk in bb.blocks:
+        if blk.expand is not None and isinstance(blk.expand[1], HSwish):
+            blk.dw[0].weight.mul_(K)
+        proj = 1.0
+        if isinstance(blk.dw[1], HSwish):
+            proj *= K
+            if blk.se is not None:
+                blk.se.fc1.weight.mul_(K)
+        if blk.se is not None:
+            proj *= K
+        blk.project.weight.mul_(proj)
+    bb.folded = True
+    return bb
+
+
 def _block_name(i):
     return 'expanded_conv' if i == 0 else f'expanded_conv_{i}'
 
