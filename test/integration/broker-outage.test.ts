@@ -9,7 +9,7 @@ test('broker killed: /readyz is 503; restarted: the daemon reconnects and what i
   const mqtt = await watch(t, broker);
   const { httpPort } = await startDaemon(t, broker, { cam: rtspCamera(camera.url) });
   const topic = `${BASE}/cam/status`;
-  await mqtt.waitForJson(topic, (p) => p.state === 'streaming', 30_000);
+  await mqtt.waitForJson(topic, (p) => p.state === 'streaming', 60_000);
   await waitFor('ready', async () => (await getJson(httpPort, '/readyz')).status === 200);
 
   await broker.stop();

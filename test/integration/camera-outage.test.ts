@@ -11,7 +11,7 @@ test('RTSP server killed: the camera leaves streaming within 2 s, backs off, and
   const mqtt = await watch(t, broker);
   await startDaemon(t, broker, { cam: rtspCamera(first.url) });
   const topic = `${BASE}/cam/status`;
-  await mqtt.waitForJson(topic, (p) => p.state === 'streaming', 30_000);
+  await mqtt.waitForJson(topic, (p) => p.state === 'streaming', 60_000);
 
   const killedAt = Date.now();
   await first.stop();
@@ -39,7 +39,7 @@ test('RTSP server stalled (SIGSTOP): ffmpeg is restarted within stall_timeout_s 
   const stallTimeoutS = 3;
   const { daemon } = await startDaemon(t, broker, { cam: rtspCamera(camera.url, { stall_timeout_s: stallTimeoutS }) });
   const topic = `${BASE}/cam/status`;
-  await mqtt.waitForJson(topic, (p) => p.state === 'streaming', 30_000);
+  await mqtt.waitForJson(topic, (p) => p.state === 'streaming', 60_000);
   // Wait for frames to flow past the first-frame allowance.
   await waitFor('frames', () => daemon.logs.length > 0 && childFfmpegPids(daemon.pid).length === 1);
   const [ffmpeg] = childFfmpegPids(daemon.pid);

@@ -47,7 +47,7 @@ test('an invalid camera file puts only that camera in error while the other stre
     broken: '{ "url": "rtsp://user:hunter2@127.0.0.1:1/x", "detect": { "fps": -1 } }',
   });
 
-  await mqtt.waitForJson(`${BASE}/good/status`, (p) => p.state === 'streaming', 30_000);
+  await mqtt.waitForJson(`${BASE}/good/status`, (p) => p.state === 'streaming', 60_000);
   const broken = await mqtt.waitForJson(`${BASE}/broken/status`, (p) => p.state === 'error');
   t.true(broken.payload.reason.includes(`${config.camerasDir}/broken.json: detect.fps: `), `the reason names file and key: ${broken.payload.reason}`);
 

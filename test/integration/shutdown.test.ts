@@ -10,8 +10,8 @@ test('SIGTERM retains offline, exits 0 within 10 s and leaves no ffmpeg', async 
   const mqtt = await watch(t, broker);
   const { daemon } = await startDaemon(t, broker, { a: rtspCamera(camera.url), b: rtspCamera(camera.url) });
 
-  await mqtt.waitForJson(`${BASE}/a/status`, (p) => p.state === 'streaming', 30_000);
-  await mqtt.waitForJson(`${BASE}/b/status`, (p) => p.state === 'streaming', 30_000);
+  await mqtt.waitForJson(`${BASE}/a/status`, (p) => p.state === 'streaming', 60_000);
+  await mqtt.waitForJson(`${BASE}/b/status`, (p) => p.state === 'streaming', 60_000);
   const ffmpegs = await waitFor('two ffmpeg children', () => {
     const pids = childFfmpegPids(daemon.pid);
     return pids.length === 2 ? pids : null;

@@ -13,7 +13,7 @@ test('a camera reaches streaming, frames flow, and /readyz, /status and /metrics
   const { httpPort } = await startDaemon(t, broker, { front: rtspCamera(camera.url) });
 
   await mqtt.waitForText(`${BASE}/status`, 'online');
-  const streaming = await mqtt.waitForJson(`${BASE}/front/status`, (p) => p.state === 'streaming', 30_000);
+  const streaming = await mqtt.waitForJson(`${BASE}/front/status`, (p) => p.state === 'streaming', 60_000);
   t.deepEqual(streaming.payload.source, { width: 320, height: 240, fps: 10, codec: 'h264' }, 'the probed source is reported');
   t.is(typeof streaming.payload.timestamp, 'string', 'camera status carries a timestamp');
 
