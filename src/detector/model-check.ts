@@ -65,3 +65,21 @@ export function resolveLabels(file: string, out: ModelOutput, meta: ModelMetadat
   if (rows < 5) throw fail('has fewer than 5 values per anchor');
   return Array.from({ length: rows - 4 }, (_, i) => `class_${i}`);
 }
+
+/** The input tensor's dims for a geometry: [1,3,H,W] or [1,H,W,3]. */
+export function inputDims(geometry: InputGeometry): number[] {
+  const { inputHeight: h, inputWidth: w } = geometry;
+  return geometry.layout === 'nchw' ? [1, 3, h, w] : [1, h, w, 3];
+}
+
+/**
+ * One run on zeros: it proves the model runs at all and gives the output
+ * shape, which resolveLabels checks. A failure is the model's fault (EMODEL).
+ */
+export async function warmUp(file: string, run: (input: Float32Array) => Promise<ModelOutput>, dims: readonly number[]): Promise<ModelOutput> {
+  try {
+    return await run(new Float32Array(dims.reduce((a, b) => a * b, 1)));
+  } catch (err) {
+    throw modelError(file, `warm-up run on a zero ${dims.join('x')} input failed: ${(err as Error).message}`, err);
+  }
+}

@@ -79,19 +79,11 @@ export interface TrackerOutput {
   counts: Record<string, number>;
 }
 
-interface TrackState {
+/** A track as the tracker keeps it: Track's fields plus matching state. */
+interface TrackState extends Omit<Track, 'id'> {
   /** null while tentative. */
   id: string | null;
   order: number;
-  label: string;
-  class_id: number;
-  score: number;
-  top_score: number;
-  box: Box;
-  box_norm: Box;
-  first_seen: number;
-  last_seen: number;
-  hits: number;
   /** Consecutive inferred frames without a match. */
   misses: number;
   /** Tracker time (monotonic) of the last hit. */

@@ -5,7 +5,7 @@
  */
 import type * as Ort from 'onnxruntime-node';
 import type { LoadedModel, ModelOutput, RuntimeOptions, RuntimePlugin } from '../model.js';
-import { resolveInput, resolveLabels } from '../model-check.js';
+import { inputDims, resolveInput, resolveLabels, warmUp } from '../model-check.js';
 import {
   mergeMetadata,
   metadataFromOnnxProps,
@@ -54,21 +54,15 @@ async function load(modelDir: string, options: RuntimeOptions = {}): Promise<Loa
     const inMeta = session.inputMetadata[0];
     const inDims = inMeta && inMeta.isTensor ? [...inMeta.shape] : [];
     const geometry = resolveInput(file, inDims, meta, 'nchw');
-    const inputDims = geometry.layout === 'nchw' ? [1, 3, geometry.inputHeight, geometry.inputWidth] : [1, geometry.inputHeight, geometry.inputWidth, 3];
+    const dims = inputDims(geometry);
 
     const run = async (input: Float32Array): Promise<ModelOutput> => {
-      const results = await session.run({ [inputName]: new ort.Tensor('float32', input, inputDims) }, [outputName]);
+      const results = await session.run({ [inputName]: new ort.Tensor('float32', input, dims) }, [outputName]);
       const t = results[outputName]!;
       return { data: t.data as Float32Array, dims: t.dims.map(Number) };
     };
 
-    let warm: ModelOutput;
-    try {
-      warm = await run(new Float32Array(inputDims.reduce((a, b) => a * b, 1)));
-    } catch (err) {
-      throw modelError(file, `warm-up run on a zero ${inputDims.join('x')} input failed: ${(err as Error).message}`, err);
-    }
-    const labels = resolveLabels(file, warm, meta);
+    const labels = resolveLabels(file, await warmUp(file, run, dims), meta);
 
     return {
       runtime: 'onnx',

@@ -16,7 +16,7 @@
  * the main thread, the same for both placements.
  */
 import type { LoadedModel, ModelOutput, RuntimePlugin } from '../model.js';
-import { resolveInput, resolveLabels } from '../model-check.js';
+import { inputDims, resolveInput, resolveLabels, warmUp } from '../model-check.js';
 import { mergeMetadata, modelError, readLookoutMetadata, readUltralyticsYaml, requireModelFile, TFJS_FILE } from '../model-dir.js';
 import { readModelJson, readWeights } from './tfjs-io.js';
 import { initNative, initWasm, openSession, type TfBackend, type TfjsSession } from './tfjs-session.js';
@@ -49,16 +49,9 @@ async function load(modelDir: string): Promise<LoadedModel> {
     const inputs = session.inputShapes;
     if (inputs.length !== 1) throw modelError(file, `has ${inputs.length} inputs; expected one image input`);
     const geometry = resolveInput(file, inputs[0]!, meta, 'nhwc');
-    const shape = geometry.layout === 'nchw' ? [1, 3, geometry.inputHeight, geometry.inputWidth] : [1, geometry.inputHeight, geometry.inputWidth, 3];
+    const shape = inputDims(geometry);
     const run = (input: Float32Array): Promise<ModelOutput> => session.run(input, shape);
-
-    let warm: ModelOutput;
-    try {
-      warm = await run(new Float32Array(shape.reduce((a, b) => a * b, 1)));
-    } catch (err) {
-      throw modelError(file, `warm-up run on a zero ${shape.join('x')} input failed: ${(err as Error).message}`, err);
-    }
-    const labels = resolveLabels(file, warm, meta);
+    const labels = resolveLabels(file, await warmUp(file, run, shape), meta);
     return {
       runtime: 'tfjs',
       backend: session.backend,
