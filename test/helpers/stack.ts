@@ -71,6 +71,9 @@ export async function startDaemon(
     // Graceful first, so the daemon reaps its own ffmpegs; then make sure.
     const children = daemon.running ? childFfmpegPids(daemon.pid) : [];
     await daemon.stop('SIGTERM', 10_000);
+    // A failed test shows what the daemon said: a timeout alone cannot tell a camera that never
+    // connected from a status that was never published.
+    if (!t.passed) t.log(`daemon log (last 40 lines):\n${daemon.stdout.split('\n').slice(-41).join('\n')}\nstderr:\n${daemon.stderr.slice(-2000)}`);
     for (const pid of children) {
       try {
         process.kill(-pid, 'SIGKILL');
