@@ -16,7 +16,7 @@ import { ConfigError } from './errors.js';
 import { CameraOutput } from './mqtt/camera-output.js';
 import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js';
 import { packageVersion } from './package-root.js';
-import type { DetectFilter } from './detector/filters.js';
+import type { ConfiguredFilter } from './detector/filters.js';
 import { getRuntime } from './detector/runtimes/registry.js';
 import type { Logger } from './logger.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -63,7 +63,7 @@ export class Daemon {
     this.#startedAt = this.#clock.now();
     const { config } = options;
     for (const entry of options.cameras) this.#records.set(entry.name, this.#createRecord(entry));
-    const filters = new Map<string, DetectFilter & { file: string }>();
+    const filters = new Map<string, ConfiguredFilter & { file: string }>();
     for (const [name, camera] of this.#cameraConfigs) filters.set(name, { ...camera.detect, file: this.#records.get(name)!.file });
     this.#stage = new DetectionStage({
       runtime: getRuntime(config.detector.runtime),

@@ -8,6 +8,7 @@ import {
   evenSize,
   maskRects,
   number,
+  scoreOrModel,
   stringArray,
 } from './checks.js';
 import { leaf, type ConfigOf, type DeepPartial } from './schema.js';
@@ -42,9 +43,9 @@ export const cameraDefaultableSchema = {
       default: [] as string[],
     }),
     min_score: leaf({
-      doc: 'Lowest detection score (0..1) that is reported.',
-      check: number({ min: 0, max: 1 }),
-      default: 0.4,
+      doc: 'Lowest detection score (0..1) that is reported. "model" = the model\'s own default (min_score in its lookout-model.json; 0.4 when it has none).',
+      check: scoreOrModel,
+      default: 'model' as number | 'model',
     }),
     min_area: leaf({
       doc: 'Smallest box reported, as a fraction (0..1) of the frame area; 0 = no limit.',

@@ -74,6 +74,14 @@ export function number(opts: { min: number; minExclusive?: boolean; max?: number
   });
 }
 
+/* Scores are not comparable across models (a CenterNet heat peak runs higher than a YOLOv8
+   IoU-aware class score), so by default a camera takes its model's own threshold. */
+export const scoreOrModel = check<number | 'model'>('number 0..1 or "model"', (v) =>
+  v === 'model' || (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)
+    ? null
+    : `must be a number >= 0 and <= 1, or "model" (the model's own default), got ${shown(v)}`,
+);
+
 /* Video scalers and YUV->RGB conversion want even sizes. */
 /* 0 means "the model's input size", so a camera follows the model unless set. */
 export const evenSize = check<number>('0 or a positive even integer', (v) =>

@@ -18,6 +18,7 @@ import { resolveModelDir } from '../config/load-daemon.js';
 import type { DecodeOptions } from './yolo-decode.js';
 import { decodeFrames, probeMedia } from './media.js';
 import type { LoadedModel } from './model.js';
+import { modelMinScore } from './model-dir.js';
 import { getRuntime } from './runtimes/registry.js';
 
 export const EX_USAGE = 64;
@@ -61,7 +62,7 @@ function humanLine(l: DetectLine): string {
   return `${l.file}#${l.frame}: ${l.objects.length} object(s) in ${l.inference_ms} ms${objects ? `: ${objects}` : ''}\n`;
 }
 
-interface Flags { model: string; runtime: string; threads: number; json: boolean; annotate: string | null; minScore: number; files: string[] }
+interface Flags { model: string; runtime: string; threads: number; json: boolean; annotate: string | null; minScore: number | null; files: string[] }
 
 function parseFlags(argv: string[], io: DetectCommandIO): Flags | string {
   let parsed;
@@ -82,8 +83,9 @@ function parseFlags(argv: string[], io: DetectCommandIO): Flags | string {
   const model = values.model !== undefined ? resolveModelDir(values.model, process.cwd()) : io.defaults?.model;
   if (!model) return 'no model: pass --model DIR (or configure detector.model)';
   if (positionals.length === 0) return 'no input files';
-  const minScore = values['min-score'] !== undefined ? Number(values['min-score']) : (io.defaults?.minScore ?? defaultDetectFilter.min_score);
-  if (!(minScore >= 0 && minScore <= 1)) return `--min-score must be a number from 0 to 1, got '${values['min-score']}'`;
+  // Unset: the model's own default (lookout-model.json min_score), resolved once the model is known.
+  const minScore = values['min-score'] !== undefined ? Number(values['min-score']) : (io.defaults?.minScore ?? null);
+  if (minScore !== null && !(minScore >= 0 && minScore <= 1)) return `--min-score must be a number from 0 to 1, got '${values['min-score']}'`;
   const threads = values.threads !== undefined ? Number(values.threads) : (io.defaults?.threads ?? 0);
   if (!Number.isInteger(threads) || threads < 0) return `--threads must be a whole number, got '${values.threads}'`;
   return {
@@ -94,7 +96,7 @@ function parseFlags(argv: string[], io: DetectCommandIO): Flags | string {
   };
 }
 
-async function detectFile(file: string, model: LoadedModel, flags: Flags, io: DetectCommandIO): Promise<void> {
+async function detectFile(file: string, model: LoadedModel, flags: Flags & { minScore: number }, io: DetectCommandIO): Promise<void> {
   const info = await probeMedia(file);
   const lb = computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight);
   // The daemon file's NMS settings, so the CLI sees what the daemon would publish.
@@ -129,11 +131,13 @@ export async function runDetectCommand(argv: string[], io: DetectCommandIO): Pro
     return err instanceof LookoutError ? EX_CONFIG : 1;
   }
   if (flags.annotate) fs.mkdirSync(flags.annotate, { recursive: true });
+  // The model loaded, so its lookout-model.json (if any) has been validated already.
+  const resolved = { ...flags, minScore: flags.minScore ?? modelMinScore(flags.model, defaultDetectFilter.min_score) };
   let failed = false;
   try {
     for (const file of flags.files) {
       try {
-        await detectFile(file, model, flags, io);
+        await detectFile(file, model, resolved, io);
       } catch (err) {
         failed = true;
         io.stderr.write(`lookout detect: ${(err as Error).message}\n`);

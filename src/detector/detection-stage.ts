@@ -8,8 +8,9 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Frame } from '../ingest/index.js';
 import type { Detection } from './detections.js';
-import { applyFilter, unknownFilterLabels, type DetectFilter } from './filters.js';
+import { applyFilter, defaultDetectFilter, resolveFilter, unknownFilterLabels, type ConfiguredFilter, type DetectFilter } from './filters.js';
 import { FrameDetector } from './frame-detector.js';
+import { modelMinScore } from './model-dir.js';
 import { InferenceQueue, type InferenceJob } from './inference-queue.js';
 import type { LoadedModel, RuntimePlugin } from './model.js';
 import { RecentStats } from './recent-stats.js';
@@ -33,7 +34,7 @@ export interface DetectionStageOptions {
   maxDet: number;
   agnostic: boolean;
   /** Per camera filters, by camera name, with the camera file for messages. */
-  filters: ReadonlyMap<string, DetectFilter & { file: string }>;
+  filters: ReadonlyMap<string, ConfiguredFilter & { file: string }>;
   onResult(result: DetectionResult): void;
   logger: Logger;
   clock: Clock;
@@ -61,6 +62,8 @@ export class DetectionStage {
   #detector: FrameDetector | null = null;
   #queue: InferenceQueue<Frame, FrameDetector> | null = null;
   #modelName = '';
+  /** The cameras' filters with `min_score: 'model'` resolved against the loaded model. */
+  #filters = new Map<string, DetectFilter>();
 
   constructor(options: DetectionStageOptions) {
     this.#options = options;
@@ -96,6 +99,8 @@ export class DetectionStage {
     const model = await o.runtime.load(o.modelDir, { threads: o.threads });
     this.#model = model;
     this.#modelName = modelName(o.modelDir);
+    const modelScore = modelMinScore(o.modelDir, defaultDetectFilter.min_score);
+    for (const [camera, filter] of o.filters) this.#filters.set(camera, resolveFilter(filter, modelScore));
     const problems: string[] = [];
     for (const [camera, filter] of o.filters) {
       const unknown = unknownFilterLabels(filter, model.labels);
@@ -114,7 +119,7 @@ export class DetectionStage {
       onError: (error, job) => this.#log.error({ camera: job.camera, err: { message: (error as Error).message } }, 'inference failed'),
     });
     this.#log.info(
-      { model: this.#modelName, file: model.file, backend: model.backend, input: `${model.inputWidth}x${model.inputHeight}`, labels: model.labels.length },
+      { model: this.#modelName, file: model.file, backend: model.backend, input: `${model.inputWidth}x${model.inputHeight}`, labels: model.labels.length, model_min_score: modelScore },
       `detector ready: ${model.backend}`,
     );
   }
@@ -144,7 +149,7 @@ export class DetectionStage {
 
   async #handle(job: InferenceJob<Frame>, detector: FrameDetector): Promise<void> {
     const { frame, camera } = job;
-    const filter = this.#options.filters.get(camera);
+    const filter = this.#filters.get(camera);
     const result = await detector.detect(frame.data, frame.letterbox, filter?.min_score);
     const objects = filter ? applyFilter(result.detections, filter) : result.detections;
     const stats = this.#camera(camera);

@@ -16,6 +16,14 @@ export interface DetectFilter {
 
 export const defaultDetectFilter: DetectFilter = { labels: [], min_score: 0.4, min_area: 0 };
 
+/** A camera's filter as configured: `min_score: 'model'` takes the model's own default. */
+export type ConfiguredFilter = Omit<DetectFilter, 'min_score'> & { min_score: number | 'model' };
+
+/** The configured filter with 'model' replaced by the model's default score. */
+export function resolveFilter<F extends ConfiguredFilter>(filter: F, modelMinScore: number): Omit<F, 'min_score'> & DetectFilter {
+  return { ...filter, min_score: filter.min_score === 'model' ? modelMinScore : filter.min_score };
+}
+
 export function applyFilter(detections: readonly Detection[], filter: DetectFilter): Detection[] {
   const wanted = filter.labels.length > 0 ? new Set(filter.labels) : null;
   return detections.filter((d) => {
@@ -27,7 +35,7 @@ export function applyFilter(detections: readonly Detection[], filter: DetectFilt
 }
 
 /** Filter labels the model does not know: a likely typo, reported at start-up. */
-export function unknownFilterLabels(filter: DetectFilter, modelLabels: readonly string[]): string[] {
+export function unknownFilterLabels(filter: Pick<DetectFilter, 'labels'>, modelLabels: readonly string[]): string[] {
   const known = new Set(modelLabels);
   return filter.labels.filter((l) => !known.has(l));
 }

@@ -26,6 +26,8 @@ export interface ModelMetadata {
   source?: string;
   license?: string;
   task?: string;
+  /** The model's own default score threshold, used where a camera or `lookout detect` sets none. */
+  min_score?: number;
 }
 
 export function modelError(file: string, problem: string, cause?: unknown): LookoutError {
@@ -93,7 +95,16 @@ export function readLookoutMetadata(dir: string): ModelMetadata {
     meta[key] = o[key] as string;
   }
   if (meta.task !== undefined && meta.task !== 'detect') throw bad('task', `'detect' (got '${meta.task}')`);
+  if (o.min_score !== undefined) {
+    if (typeof o.min_score !== 'number' || !(o.min_score >= 0 && o.min_score <= 1)) throw bad('min_score', 'a number from 0 to 1');
+    meta.min_score = o.min_score;
+  }
   return meta;
+}
+
+/** The score threshold a model ships with (lookout-model.json `min_score`), else `fallback`. */
+export function modelMinScore(dir: string, fallback: number): number {
+  return readLookoutMetadata(dir).min_score ?? fallback;
 }
 
 /** Ultralytics ONNX metadata_props -> metadata (unparseable entries are ignored). */

@@ -6,7 +6,7 @@ import { tmpDir } from './tmp-dir.js';
 
 const DEFAULTS: Omit<CameraConfig, 'url'> = {
   enabled: true,
-  detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 0.4, min_area: 0, fps_max: 0, fps_min: 1, idle_fps: 0.2, priority: 1 },
+  detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 'model', min_area: 0, fps_max: 0, fps_min: 1, idle_fps: 0.2, priority: 1 },
   motion: { enabled: true, threshold: 10, mask: [] },
   tracker: { min_hits: 2, max_age_s: 3, iou_min: 0.3, update_interval_s: 2 },
   mqtt: { detections: false },
@@ -102,7 +102,7 @@ test('every problem of a camera file at once, exact text, password masked', (t) 
         `${f('bad')}: detect.width: must be 0 (the model's input size) or a positive even integer, got 321`,
         `${f('bad')}: detect.height: must be 0 (the model's input size) or a positive even integer, got -2`,
         `${f('bad')}: detect.labels: must be an array of strings, got 'person'`,
-        `${f('bad')}: detect.min_score: must be a number >= 0 and <= 1, got 1.5`,
+        `${f('bad')}: detect.min_score: must be a number >= 0 and <= 1, or "model" (the model's own default), got 1.5`,
         `${f('bad')}: detect.min_area: must be a number >= 0 and <= 1, got -0.1`,
         `${f('bad')}: detect.foo: unknown key`,
         `${f('bad')}: detect.fps_max: must be a number >= 0, got -1`,

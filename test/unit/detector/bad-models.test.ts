@@ -62,6 +62,8 @@ test('bad lookout-model.json is refused naming the key', async (t) => {
   await t.throwsAsync(load('onnx', dir), emodel(meta, /labels: expected a non-empty array of strings/), 'empty labels');
   fs.writeFileSync(meta, JSON.stringify({ task: 'segment' }));
   await t.throwsAsync(load('onnx', dir), emodel(meta, /task: expected 'detect' \(got 'segment'\)/), 'non-detect task');
+  fs.writeFileSync(meta, JSON.stringify({ min_score: 1.5 }));
+  await t.throwsAsync(load('onnx', dir), emodel(meta, /min_score: expected a number from 0 to 1/), 'min_score out of range');
 });
 
 test('input rank, channel count and unknown size are checked', (t) => {

@@ -1,7 +1,11 @@
 import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { computeLetterbox } from '../../../src/ingest/letterbox.js';
 import { identityLetterbox, mapBoxToSource, toDetections } from '../../../src/detector/detections.js';
-import { applyFilter, defaultDetectFilter, unknownFilterLabels } from '../../../src/detector/filters.js';
+import { applyFilter, defaultDetectFilter, resolveFilter, unknownFilterLabels } from '../../../src/detector/filters.js';
+import { modelMinScore } from '../../../src/detector/model-dir.js';
 import { preprocessRgb24 } from '../../../src/detector/preprocess.js';
 
 test('landscape 640x360 into 320x320: pad 70 top, factor 2', (t) => {
@@ -44,6 +48,19 @@ const det = (label: string, score: number, box_norm: [number, number, number, nu
 test('filters: default min_score 0.4, all labels, no min area', (t) => {
   const kept = applyFilter([det('person', 0.39, [0, 0, 1, 1]), det('car', 0.4, [0, 0, 0.01, 0.01])], defaultDetectFilter);
   t.deepEqual(kept.map((d) => d.label), ['car'], '0.39 dropped, 0.4 kept, tiny box kept');
+});
+
+test("filters: min_score 'model' takes the model's own default; a number is kept", (t) => {
+  const configured = { labels: [], min_score: 'model' as const, min_area: 0, file: 'cam.json' };
+  t.deepEqual(resolveFilter(configured, 0.25), { labels: [], min_score: 0.25, min_area: 0, file: 'cam.json' }, "'model' -> the model's score");
+  t.is(resolveFilter({ ...configured, min_score: 0.6 }, 0.25).min_score, 0.6, 'an explicit score wins');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-minscore-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.is(modelMinScore(dir, 0.4), 0.4, 'no lookout-model.json: the fallback');
+  fs.writeFileSync(path.join(dir, 'lookout-model.json'), JSON.stringify({ labels: ['a'] }));
+  t.is(modelMinScore(dir, 0.4), 0.4, 'no min_score in it: the fallback');
+  fs.writeFileSync(path.join(dir, 'lookout-model.json'), JSON.stringify({ labels: ['a'], min_score: 0.25 }));
+  t.is(modelMinScore(dir, 0.4), 0.25, "the model's min_score");
 });
 
 test('filters: label list and min_area as a fraction of the frame', (t) => {
