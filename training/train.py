@@ -121,6 +121,20 @@ class EMA:
                     self.shadow[k].copy_(v)
 
 
+def online_batch(model, batch, records, args, step, cache_img):
+    """Fresh views of the batch's images (affine or mosaic, each with flip and HSV), seeded by the
+    step so a resumed run sees the same ones, through the frozen backbone."""
+    xs, boxes = [], []
+    for i in batch:
+        k = 1 + (step * 7 + i) % 4
+        img, bx = make_variant(k, i, records, args.imgsz, args.seed * 1_000_003 + step, cache_img)
+        xs.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).float() / 255.0)
+        boxes.append(torch.tensor(list(bx), dtype=torch.float32).reshape(-1, 5))
+    with torch.no_grad():
+        feats = model.backbone(torch.stack(xs) * model.in_scale)
+    return list(feats), boxes
+
+
 def collate(boxes_list):
     m = max([len(b) for b in boxes_list] + [1])
     B = len(boxes_list)
@@ -157,6 +171,10 @@ def main():
                     'schedule then runs on max(step progress, time progress) and stops at whichever ends first')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--online', action='store_true',
+                    help='augment every sample afresh and run the backbone each step instead of reusing the K '
+                    'cached variants: slower steps, but no fixed set of views for the head to memorise')
+    ap.add_argument('--init', help='start the neck and head from this checkpoint (final.pt of an earlier run)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -170,9 +188,21 @@ def main():
     log(f'{len(records)} training images, {sum(len(b) for _, b in records)} boxes')
 
     model = build_model(find_teacher_json(args.teacher))
-    data = build_cache(args, model, records)
+    if args.init:
+        model.load_state_dict(torch.load(args.init)['model'])
+        log(f'neck and head initialised from {args.init}')
     n_img = len(records)
-    samples = [(k, i) for k in range(args.variants) for i in range(n_img)]
+    if args.online:
+        data, samples = None, list(range(n_img))
+        images = {}
+
+        def cache_img(p):
+            if p not in images:
+                images[p] = load_image(p)
+            return images[p]
+    else:
+        data = build_cache(args, model, records)
+        samples = [(k, i) for k in range(args.variants) for i in range(n_img)]
     steps_per_epoch = len(samples) // args.batch
     total = steps_per_epoch * args.epochs
 
@@ -225,8 +255,12 @@ def main():
         order = shuffled(len(samples), args.seed * 1000 + epoch)
         j = step % steps_per_epoch
         batch = [samples[i] for i in order[j * args.batch:(j + 1) * args.batch]]
-        feats = [torch.stack([data[k]['feats'][lvl][i] for k, i in batch]).float() for lvl in range(3)]
-        gc, gb, gm = collate([data[k]['boxes'][i] for k, i in batch])
+        if args.online:
+            feats, boxes = online_batch(model, batch, records, args, step, cache_img)
+        else:
+            feats = [torch.stack([data[k]['feats'][lvl][i] for k, i in batch]).float() for lvl in range(3)]
+            boxes = [data[k]['boxes'][i] for k, i in batch]
+        gc, gb, gm = collate(boxes)
         for g in opt.param_groups:
             g['lr'] = lr_at(step)
         loss, items = crit(model.heads(feats), gc, gb, gm)
