@@ -2,7 +2,9 @@
 17, Ultralytics layout and metadata), model.json + shard (tfjs graph model, NHWC)
 and lookout-model.json.
 
-  /usr/bin/python3 training/export.py [--ckpt training/runs/main/final.pt] [--out models/yolov8-mnv3]
+  /usr/bin/python3 training/export.py [--ckpt training/runs/main/online/final.pt] [--out models/yolov8-mnv3]
+
+The default checkpoint is the online stage's, else the cached stage's (training/train.py).
 
 With a running checkpoint (last.pt) its EMA weights are exported.
 """
@@ -35,7 +37,8 @@ MIN_SCORE = 0.25
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--ckpt', default=os.path.join(HERE, 'runs', 'main', 'final.pt'))
+    online = os.path.join(HERE, 'runs', 'main', 'online', 'final.pt')
+    ap.add_argument('--ckpt', default=online if os.path.exists(online) else os.path.join(HERE, 'runs', 'main', 'final.pt'))
     ap.add_argument('--out', default=os.path.join(ROOT, 'models', 'yolov8-mnv3'))
     ap.add_argument('--teacher')
     ap.add_argument('--imgsz', type=int, default=320)
