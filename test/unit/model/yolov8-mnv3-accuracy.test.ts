@@ -17,7 +17,7 @@ const iou = (a: Detection['box'], b: Detection['box']): number => {
 // Accuracy smoke test on real footage: the shipped student (onnx, 320) must find at least
 // 80% of the people the teacher mb3-centernet (tfjs, 512) finds on demo-clip frames, each at
 // its own default min_score (lookout-model.json), matching one-to-one at IoU >= 0.5.
-// Measured for the shipped weights: 64 of 114 (56.1%). The bar stays at 80% and the test is
+// Measured for the shipped weights: 86 of 114 (75.4%). The bar stays at 80% and the test is
 // marked failing (known shortfall, see models/yolov8-mnv3/README.md); ava turns it into an
 // error once it passes, so that `failing` is removed then.
 test.failing('yolov8-mnv3 finds >= 80% of the people mb3-centernet finds on demo-clip frames (IoU 0.5, default min_score)', async (t) => {
