@@ -19,6 +19,9 @@ import { FrameDetector } from '../../src/detector/frame-detector.js';
 import { decodeFrames, probeMedia } from '../../src/detector/media.js';
 import { getRuntime } from '../../src/detector/runtimes/registry.js';
 import { meanAp, type DetBox, type GtBox, type ImageEval, type MapResult } from './coco-map.js';
+import { bestF1, prAt, type PrPoint } from './operating-point.js';
+import { modelMinScore } from '../../src/detector/model-dir.js';
+import { defaultDetectFilter } from '../../src/detector/filters.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -38,7 +41,7 @@ const minScore = Number(values['min-score']);
 const rels = fs.readFileSync(values.list!, 'utf8').split('\n').filter(Boolean);
 const CLASSES: Array<[string, number]> = [['person', 0], ['car', 2], ['bicycle', 1], ['dog', 16], ['cat', 15]];
 
-interface Scored { name: string; runtime: string; input: number; result: MapResult; ms: number }
+interface Scored { name: string; runtime: string; input: number; result: MapResult; ms: number; images: ImageEval[]; minScore: number; nc: number }
 
 function groundTruth(rel: string, w: number, h: number): GtBox[] {
   const [set, , file] = rel.split('/');
@@ -74,7 +77,10 @@ async function score(name: string, dir: string, runtime: string): Promise<Scored
     await model.dispose();
   }
   process.stderr.write(`${name}: ${rels.length} images scored\n`);
-  return { name, runtime: `${runtime} ${model.backend}`, input: model.inputWidth, result: meanAp(images, model.labels.length), ms: ms / rels.length };
+  return {
+    name, runtime: `${runtime} ${model.backend}`, input: model.inputWidth, result: meanAp(images, model.labels.length), ms: ms / rels.length,
+    images, minScore: modelMinScore(dir, defaultDetectFilter.min_score), nc: model.labels.length,
+  };
 }
 
 const student = await score(path.basename(values.model!), values.model!, values.runtime!);
@@ -94,9 +100,30 @@ const lines = [
   `| ${row(teacher).join(' | ')} |`,
   `| ${ratioRow.join(' | ')} |`,
   '',
+  ...operatingPoints(),
 ];
+// Each model's default min_score (lookout-model.json, else the daemon's default) against the
+// threshold that maximises F1 on these images, at IoU 0.5: all classes pooled, and person.
+function operatingPoints(): string[] {
+  const f = (p: PrPoint) => `${p.threshold.toFixed(2)} | ${pct(p.precision)} | ${pct(p.recall)} | ${pct(p.f1)}`;
+  const out = [
+    'Operating points at IoU 0.5 (precision, recall and F1 in %): each model at its default min_score, and at the score threshold that maximises F1 on these images.',
+    '',
+    '| model | classes | default min_score | P | R | F1 | best-F1 min_score | P | R | F1 |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of [student, teacher]) {
+    for (const [label, ids] of [['all', new Set(Array.from({ length: s.nc }, (_, i) => i))], ['person', new Set([0])]] as const) {
+      out.push(`| ${s.name} | ${label} | ${f(prAt(s.images, ids, s.minScore))} | ${f(bestF1(s.images, ids))} |`);
+    }
+  }
+  return [...out, ''];
+}
+
 fs.mkdirSync(path.dirname(values.out!), { recursive: true });
 fs.writeFileSync(values.out!, lines.join('\n'));
-const json = (s: Scored) => ({ name: s.name, runtime: s.runtime, input: s.input, map50: s.result.map50, map5095: s.result.map5095, classes: s.result.classes, mean_inference_ms: s.ms, per_class: Object.fromEntries([...s.result.perClass].map(([c, v]) => [c, v])) });
+const json = (s: Scored) => ({ name: s.name, runtime: s.runtime, input: s.input, map50: s.result.map50, map5095: s.result.map5095, classes: s.result.classes, mean_inference_ms: s.ms, min_score: s.minScore,
+  operating_points: Object.fromEntries((['all', 'person'] as const).map((k) => { const ids = new Set(k === 'all' ? Array.from({ length: s.nc }, (_, i) => i) : [0]); return [k, { default: prAt(s.images, ids, s.minScore), best_f1: bestF1(s.images, ids) }]; })),
+  per_class: Object.fromEntries([...s.result.perClass].map(([c, v]) => [c, v])) });
 fs.writeFileSync(values.out!.replace(/\.md$/, '') + '.json', JSON.stringify({ list: path.relative(ROOT, values.list!), images: rels.length, min_score: minScore, student: json(student), teacher: json(teacher) }, null, 1));
 process.stdout.write(lines.join('\n'));
