@@ -130,3 +130,26 @@ class DetectionLoss:
         g = self.gains
         total = (g[0] * lbox + g[1] * lcls + g[2] * ldfl) * b
         return total, torch.stack([lbox.detach(), lcls.detach(), ldfl.detach()])
+
+
+def heat_targets(heat, strides=STRIDES, heat_stride=4):
+    """The teacher's stride-4 heat [B,C,h,w] as class targets per student anchor [B,N,C], in the
+    anchor order of DetectionLoss. Stride 8 takes the peak within its cell (small objects live
+    there); strides 16 and 32 take the cell mean, so the narrow peak of a small object fades at
+    the coarse levels while the wide peak of a large one stays: the levels keep their sizes."""
+    b, c = heat.shape[:2]
+    out = []
+    for s in strides:
+        k = s // heat_stride
+        pool = F.max_pool2d if s == strides[0] else F.avg_pool2d
+        out.append(pool(heat, k, k).reshape(b, c, -1))
+    return torch.cat(out, 2).permute(0, 2, 1)
+
+
+def distill_loss(outs, heat):
+    """BCE of every class logit of every anchor against the teacher's heat there,
+    normalised by the heat's total (as the assigned loss is by its target total)."""
+    b, nc = outs[0][1].shape[:2]
+    pcls = torch.cat([o[1].reshape(b, nc, -1) for o in outs], 2).permute(0, 2, 1)
+    t = heat_targets(heat)
+    return F.binary_cross_entropy_with_logits(pcls, t, reduction='sum') / max(t.sum().item(), 1.0)

@@ -23,6 +23,25 @@ import mnv3  # noqa: E402
 from mnv3 import load_backbone  # noqa: E402
 
 
+def dump_graph_outputs(tj, imgs, tmp, sizes=(512, 320)):
+    """Letterboxes each photo (pad 0, top-left) at each size, runs the tfjs graph on them in Node
+    (training/tools/dump-teacher-features.ts) and returns ([(name, letterboxed uint8, size)], the
+    folder of its outputs: NAME.p3/p4/p5.f32 taps and NAME.heat.f32, NHWC float32)."""
+    ind, outd = os.path.join(tmp, 'in'), os.path.join(tmp, 'out')
+    os.makedirs(ind)
+    cases = []
+    for p in imgs:
+        for size in sizes:
+            lb, *_ = letterbox(load_rgb(p), size, pad=0, center=False)
+            name = f'{os.path.basename(p)[:-4]}_{size}'
+            lb.astype(np.float32).tofile(os.path.join(ind, name + '.f32'))
+            json.dump({'size': size}, open(os.path.join(ind, name + '.json'), 'w'))
+            cases.append((name, lb, size))
+    subprocess.run(['npx', 'tsx', 'training/tools/dump-teacher-features.ts', tj, ind, outd], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return cases, outd
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--teacher')
@@ -39,18 +58,7 @@ def main():
     worst = 0.0
     worst_other = {}
     with tempfile.TemporaryDirectory() as tmp:
-        ind, outd = os.path.join(tmp, 'in'), os.path.join(tmp, 'out')
-        os.makedirs(ind)
-        cases = []
-        for p in imgs:
-            for size in (512, 320):
-                lb, *_ = letterbox(load_rgb(p), size, pad=0, center=False)
-                name = f'{os.path.basename(p)[:-4]}_{size}'
-                lb.astype(np.float32).tofile(os.path.join(ind, name + '.f32'))
-                json.dump({'size': size}, open(os.path.join(ind, name + '.json'), 'w'))
-                cases.append((name, lb, size))
-        subprocess.run(['npx', 'tsx', 'training/tools/dump-teacher-features.ts', tj, ind, outd], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        cases, outd = dump_graph_outputs(tj, imgs, tmp)
         print('image size mode tap shape max_abs max_ref rel')
         for name, lb, size in cases:
             x = torch.from_numpy(lb.astype(np.float32)).permute(2, 0, 1)[None]

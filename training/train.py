@@ -17,6 +17,11 @@ Steps, each resumable (re-run the same command after an interruption):
     64 against 12.6 held out after stage 1), so it goes on from stage 1's weights with a fresh
     augmentation of every sample at every step, through the backbone each time (1.2 s/step
     instead of 0.4).
+With --online --distill W (a run of its own, from --init weights), every class logit of every
+anchor is also trained toward mb3-centernet's own 80-class heat on the same augmented view: its
+CenterNet head, ported in teacher_head.py and checked against the graph by
+test_teacher_head_parity.py, runs on the backbone features computed for the student anyway
+(+0.3 s/step).
 Then export with training/export.py (OUT/online/final.pt).
 """
 import argparse
@@ -33,9 +38,10 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import DEFAULT_DATA, HERE, ROOT, find_teacher_json  # noqa: E402
 from data import load_image, make_variant, read_teacher, shuffled, targets_for  # noqa: E402
-from loss import DetectionLoss  # noqa: E402
+from loss import DetectionLoss, distill_loss  # noqa: E402
 from mnv3 import load_backbone  # noqa: E402
 from model import Detector  # noqa: E402
+from teacher_head import TeacherTaps, load_teacher_head  # noqa: E402
 
 EDGE_CFG = dict(widths=(64, 96, 128), n=1, neck_dw=True, box_w=64, cls_w=64, head_dw=True, sppf=True)
 
@@ -125,9 +131,10 @@ class EMA:
                     self.shadow[k].copy_(v)
 
 
-def online_batch(model, batch, records, args, step, cache_img):
+def online_batch(model, batch, records, args, step, cache_img, teacher=None):
     """Fresh views of the batch's images (affine or mosaic, each with flip and HSV), seeded by the
-    step so a resumed run sees the same ones, through the frozen backbone."""
+    step so a resumed run sees the same ones, through the frozen backbone; with `teacher`
+    (head, taps), also the teacher's heat on the same views."""
     xs, boxes = [], []
     for i in batch:
         k = 1 + (step * 7 + i) % 4
@@ -136,7 +143,8 @@ def online_batch(model, batch, records, args, step, cache_img):
         boxes.append(torch.tensor(list(bx), dtype=torch.float32).reshape(-1, 5))
     with torch.no_grad():
         feats = model.backbone(torch.stack(xs) * model.in_scale)
-    return list(feats), boxes
+        heat = teacher[0](*teacher[1].taps(feats)) if teacher is not None else None
+    return list(feats), boxes, heat
 
 
 def collate(boxes_list):
@@ -179,6 +187,10 @@ def main():
                     help='augment every sample afresh and run the backbone each step instead of reusing the K '
                     'cached variants: slower steps, but no fixed set of views for the head to memorise')
     ap.add_argument('--init', help='start the neck and head from this checkpoint (final.pt of an earlier run)')
+    ap.add_argument('--distill', type=float, default=0.0,
+                    help='with --online: weight of a dense distillation loss, every class logit of every anchor '
+                         "against mb3-centernet's own 80-class heat on the same view (its head, run on the same "
+                         'backbone features); 0 = off')
     ap.add_argument('--online-epochs', type=int, default=60,
                     help='after the cached stage, this many epochs of --online training from its final.pt, in '
                     'OUT/online (0 = none); resumable like the first stage')
@@ -214,6 +226,12 @@ def train(args):
         model.load_state_dict(torch.load(args.init)['model'])
         log(f'neck and head initialised from {args.init}')
     n_img = len(records)
+    teacher_head = None
+    if args.distill > 0 and not args.online:
+        log('--distill applies to the online stage only (the cached stage keeps no stride-4 features)')
+    elif args.distill > 0:
+        teacher_head = (load_teacher_head(find_teacher_json(args.teacher)), TeacherTaps(model.backbone))
+        log(f"distilling the teacher's heat, weight {args.distill}")
     if args.online:
         data, samples = None, list(range(n_img))
         images = {}
@@ -278,14 +296,20 @@ def train(args):
         j = step % steps_per_epoch
         batch = [samples[i] for i in order[j * args.batch:(j + 1) * args.batch]]
         if args.online:
-            feats, boxes = online_batch(model, batch, records, args, step, cache_img)
+            feats, boxes, heat = online_batch(model, batch, records, args, step, cache_img, teacher_head)
         else:
             feats = [torch.stack([data[k]['feats'][lvl][i] for k, i in batch]).float() for lvl in range(3)]
             boxes = [data[k]['boxes'][i] for k, i in batch]
+            heat = None
         gc, gb, gm = collate(boxes)
         for g in opt.param_groups:
             g['lr'] = lr_at(step)
-        loss, items = crit(model.heads(feats), gc, gb, gm)
+        outs = model.heads(feats)
+        loss, items = crit(outs, gc, gb, gm)
+        if heat is not None:
+            lkd = distill_loss(outs, heat)
+            loss = loss + args.distill * lkd * len(batch)
+            items = torch.cat([items, lkd.detach()[None]])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 10.0)
@@ -297,7 +321,7 @@ def train(args):
             dt = (time.time() - t_last) / 20
             t_last = time.time()
             log(f'epoch {epoch + 1}/{args.epochs} step {step}/{total} box {run_loss[0]:.4f} cls {run_loss[1]:.4f} '
-                f'dfl {run_loss[2]:.4f} lr {lr_at(step):.2e} {dt:.2f} s/step')
+                f'dfl {run_loss[2]:.4f} ' + (f'kd {run_loss[3]:.4f} ' if len(run_loss) > 3 else '') + f'lr {lr_at(step):.2e} {dt:.2f} s/step')
         if step % args.ckpt_steps == 0 or step % steps_per_epoch == 0 or step == total:
             save()
     save()

@@ -6,7 +6,9 @@
  *
  * IN_DIR holds NAME.f32 inputs: NHWC float32 [1,S,S,3], RGB 0..255, with
  * S in the file NAME.json ({"size": S}). For each, OUT_DIR gets NAME.TAP.f32
- * (NHWC float32) for the taps below. The graph's input shape is fixed at 512;
+ * (NHWC float32) for the taps below and, at 512, NAME.heat.f32 (NHWC float32, the head's
+ * 80-class heat `tower_0/keypoints`, stride 4) for the teacher-head parity test (the head's
+ * upsampling sizes are constants of the graph, so it runs at 512 only). The graph's input shape is fixed at 512;
  * it is relaxed to [1,-1,-1,3] in memory so other sizes run too. Works with the
  * package's centernet.json and with lookout's models/mb3-centernet/model.json.
  */
@@ -20,6 +22,7 @@ const TAPS = [
   'tower_0/MobilenetV3/expanded_conv_11/add',
   'tower_0/MobilenetV3/expanded_conv_14/add',
 ];
+const HEAT = 'tower_0/keypoints';
 
 const [modelJson, inDir, outDir] = process.argv.slice(2);
 if (!modelJson || !inDir || !outDir) {
@@ -45,10 +48,11 @@ for (const f of fs.readdirSync(inDir).filter((x) => x.endsWith('.f32')).sort()) 
   const buf = fs.readFileSync(path.join(inDir, f));
   const raw = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
   const x = tf.tensor(wrapped ? raw.map((v) => v / 255) : raw, [1, size, size, 3]);
-  const ys = (await model.executeAsync(x, TAPS)) as import('@tensorflow/tfjs').Tensor[];
-  for (let i = 0; i < TAPS.length; i++) {
+  const ys = (await model.executeAsync(x, size === 512 ? [...TAPS, HEAT] : TAPS)) as import('@tensorflow/tfjs').Tensor[];
+  for (let i = 0; i < ys.length; i++) {
     const d = (await ys[i]!.data()) as Float32Array;
-    fs.writeFileSync(path.join(outDir, `${name}.p${i + 3}.f32`), Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+    const file = i < TAPS.length ? `${name}.p${i + 3}.f32` : `${name}.heat.f32`;
+    fs.writeFileSync(path.join(outDir, file), Buffer.from(d.buffer, d.byteOffset, d.byteLength));
   }
   x.dispose();
   ys.forEach((y) => y.dispose());
