@@ -16,8 +16,8 @@ Steps, each resumable (re-run the same command after an interruption):
  5. stage 2 (--online-epochs, in OUT/online): the head memorises the K fixed views (train mAP
     64 against 12.6 held out after stage 1), so it goes on from stage 1's weights with a fresh
     augmentation of every sample at every step, through the backbone each time (1.2 s/step
-    instead of 0.4).
-With --online --distill W (a run of its own, from --init weights), every class logit of every
+    instead of 0.4), distilling the teacher's heat on each view (--online-distill, below).
+With --online --distill W (stage 2, or a run of its own from --init weights), every class logit of every
 anchor is also trained toward mb3-centernet's own 80-class heat on the same augmented view: its
 CenterNet head, ported in teacher_head.py and checked against the graph by
 test_teacher_head_parity.py, runs on the backbone features computed for the student anyway
@@ -196,6 +196,7 @@ def main():
                     'OUT/online (0 = none); resumable like the first stage')
     ap.add_argument('--online-lr', type=float, default=1e-3)
     ap.add_argument('--online-wd', type=float, default=0.05)
+    ap.add_argument('--online-distill', type=float, default=1.0, help='--distill for the online stage')
     ap.add_argument('--online-deadline', help='like --deadline, for the online stage')
     args = ap.parse_args()
     train(args)
@@ -205,7 +206,7 @@ def main():
         stage2 = argparse.Namespace(**{**vars(args), 'online': True, 'init': os.path.join(args.out, 'final.pt'),
                                        'out': os.path.join(args.out, 'online'), 'epochs': args.online_epochs,
                                        'lr': args.online_lr, 'wd': args.online_wd, 'warmup': 100,
-                                       'deadline': args.online_deadline})
+                                       'deadline': args.online_deadline, 'distill': args.online_distill})
         train(stage2)
 
 
