@@ -4,9 +4,9 @@ how much of the student's gap is its input size: the teacher at the student's 32
   /usr/bin/python3 training/teacher_at_size.py --imgsz 320 --out /tmp/mb3-centernet-320
   npm run eval -- --model /tmp/mb3-centernet-320 --runtime tfjs
 
-The graph bakes its input size into six int32 constants: the three bilinear upsampling
-sizes of the head, the heat width and the heat area used to turn top-k indices into
-x, y; these are rewritten in the copy (with the input shape and lookout-model.json's
+The graph bakes its input size into five int32 constants: the three bilinear upsampling
+sizes of the head, the heat width that turns top-k indices into x, y, and the heat area
+of the box-size gather; these are rewritten in the copy (with the input shape and lookout-model.json's
 imgsz). The weights are untouched. The size must be a multiple of 32.
 """
 import argparse

@@ -46,8 +46,9 @@ test('yolov8-mnv3: onnx and tfjs load with the same geometry and labels, and giv
   t.true(total > 0, `the frames give detections to compare (${total})`);
 });
 
-// Issue 4's bar: max abs output difference <= 1e-3. Measured on these frames: 1.56e-3, all of
-// it in the box coordinates (pixels; the class scores agree to 5e-6). Both runtimes are
+// Issue 4's bar: max abs output difference <= 1e-3. Measured on these frames: 2.61e-3 for the
+// shipped (stage-3) weights, 1.56e-3 for the stage-2 ones, all of it in the box coordinates
+// (pixels; the class scores agree to 2e-6). Both runtimes are
 // float32 and, at an intermediate checkpoint, differed from a float64 PyTorch run by 4e-4 (onnx)
 // and 7e-4 (tfjs) px: the gap is
 // float32 rounding through the conv stack, amplified by the DFL expectation x stride. Kept at
