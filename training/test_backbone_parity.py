@@ -42,19 +42,25 @@ def dump_graph_outputs(tj, imgs, tmp, sizes=(512, 320)):
     return cases, outd
 
 
-def main():
+def parity_setup(default_n):
+    """The parity scripts' shared arguments: the teacher graph and the first --n photos of
+    coco_tinycoco2_val2017 (returns args, teacher json, photo paths)."""
     ap = argparse.ArgumentParser()
     ap.add_argument('--teacher')
     ap.add_argument('--data', default=DEFAULT_DATA)
-    ap.add_argument('--n', type=int, default=8)
+    ap.add_argument('--n', type=int, default=default_n)
     args = ap.parse_args()
     torch.set_num_threads(2)
-    tj = find_teacher_json(args.teacher)
+    imgs = sorted(glob.glob(os.path.join(args.data, 'coco_tinycoco2_val2017', 'images', '*.jpg')))[:args.n]
+    return args, find_teacher_json(args.teacher), imgs
+
+
+def main():
+    _, tj, imgs = parity_setup(8)
     bb, _ = load_backbone(tj)
     bb.eval()
     folded, _ = load_backbone(tj)
     mnv3.fold_fp16_constants(folded.eval())
-    imgs = sorted(glob.glob(os.path.join(args.data, 'coco_tinycoco2_val2017', 'images', '*.jpg')))[:args.n]
     worst = 0.0
     worst_other = {}
     with tempfile.TemporaryDirectory() as tmp:

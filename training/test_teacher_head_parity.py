@@ -10,8 +10,6 @@ the head's. Prints the max abs heat difference per image (heat is 0..1) and with
 the training backbone (standard hard-swish); exits 1 if the graph-exact one
 exceeds 1e-3.
 """
-import argparse
-import glob
 import os
 import sys
 import tempfile
@@ -20,26 +18,18 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import DEFAULT_DATA, find_teacher_json  # noqa: E402
 import mnv3  # noqa: E402
 from mnv3 import load_backbone  # noqa: E402
 from teacher_head import TeacherTaps, load_teacher_head  # noqa: E402
-from test_backbone_parity import dump_graph_outputs  # noqa: E402
+from test_backbone_parity import dump_graph_outputs, parity_setup  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--teacher')
-    ap.add_argument('--data', default=DEFAULT_DATA)
-    ap.add_argument('--n', type=int, default=4)
-    args = ap.parse_args()
-    torch.set_num_threads(2)
-    tj = find_teacher_json(args.teacher)
+    _, tj, imgs = parity_setup(4)
     bb, _ = load_backbone(tj)
     bb.eval()
     taps = TeacherTaps(bb)
     head = load_teacher_head(tj)
-    imgs = sorted(glob.glob(os.path.join(args.data, 'coco_tinycoco2_val2017', 'images', '*.jpg')))[:args.n]
     worst = {}
     with tempfile.TemporaryDirectory() as tmp:
         cases, outd = dump_graph_outputs(tj, imgs, tmp, sizes=(512,))

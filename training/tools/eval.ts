@@ -41,7 +41,15 @@ const minScore = Number(values['min-score']);
 const rels = fs.readFileSync(values.list!, 'utf8').split('\n').filter(Boolean);
 const CLASSES: Array<[string, number]> = [['person', 0], ['car', 2], ['bicycle', 1], ['dog', 16], ['cat', 15]];
 
-interface Scored { name: string; runtime: string; input: number; result: MapResult; ms: number; images: ImageEval[]; minScore: number; nc: number }
+type OperatingPoints = Record<'all' | 'person', { default: PrPoint; best_f1: PrPoint }>;
+interface Scored { name: string; runtime: string; input: number; result: MapResult; ms: number; minScore: number; points: OperatingPoints }
+
+// A model's default min_score (lookout-model.json, else the daemon's default) against the
+// threshold that maximises F1 on these images, at IoU 0.5: all classes pooled, and person.
+function operatingPoints(images: ImageEval[], nc: number, minScore: number): OperatingPoints {
+  const at = (ids: Set<number>) => ({ default: prAt(images, ids, minScore), best_f1: bestF1(images, ids) });
+  return { all: at(new Set(Array.from({ length: nc }, (_, i) => i))), person: at(new Set([0])) };
+}
 
 function groundTruth(rel: string, w: number, h: number): GtBox[] {
   const [set, , file] = rel.split('/');
@@ -77,9 +85,10 @@ async function score(name: string, dir: string, runtime: string): Promise<Scored
     await model.dispose();
   }
   process.stderr.write(`${name}: ${rels.length} images scored\n`);
+  const modelScore = modelMinScore(dir, defaultDetectFilter.min_score);
   return {
     name, runtime: `${runtime} ${model.backend}`, input: model.inputWidth, result: meanAp(images, model.labels.length), ms: ms / rels.length,
-    images, minScore: modelMinScore(dir, defaultDetectFilter.min_score), nc: model.labels.length,
+    minScore: modelScore, points: operatingPoints(images, model.labels.length, modelScore),
   };
 }
 
@@ -100,11 +109,9 @@ const lines = [
   `| ${row(teacher).join(' | ')} |`,
   `| ${ratioRow.join(' | ')} |`,
   '',
-  ...operatingPoints(),
+  ...operatingPointsTable(),
 ];
-// Each model's default min_score (lookout-model.json, else the daemon's default) against the
-// threshold that maximises F1 on these images, at IoU 0.5: all classes pooled, and person.
-function operatingPoints(): string[] {
+function operatingPointsTable(): string[] {
   const f = (p: PrPoint) => `${p.threshold.toFixed(2)} | ${pct(p.precision)} | ${pct(p.recall)} | ${pct(p.f1)}`;
   const out = [
     'Operating points at IoU 0.5 (precision, recall and F1 in %): each model at its default min_score, and at the score threshold that maximises F1 on these images.',
@@ -113,9 +120,7 @@ function operatingPoints(): string[] {
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of [student, teacher]) {
-    for (const [label, ids] of [['all', new Set(Array.from({ length: s.nc }, (_, i) => i))], ['person', new Set([0])]] as const) {
-      out.push(`| ${s.name} | ${label} | ${f(prAt(s.images, ids, s.minScore))} | ${f(bestF1(s.images, ids))} |`);
-    }
+    for (const [label, p] of Object.entries(s.points)) out.push(`| ${s.name} | ${label} | ${f(p.default)} | ${f(p.best_f1)} |`);
   }
   return [...out, ''];
 }
@@ -123,7 +128,6 @@ function operatingPoints(): string[] {
 fs.mkdirSync(path.dirname(values.out!), { recursive: true });
 fs.writeFileSync(values.out!, lines.join('\n'));
 const json = (s: Scored) => ({ name: s.name, runtime: s.runtime, input: s.input, map50: s.result.map50, map5095: s.result.map5095, classes: s.result.classes, mean_inference_ms: s.ms, min_score: s.minScore,
-  operating_points: Object.fromEntries((['all', 'person'] as const).map((k) => { const ids = new Set(k === 'all' ? Array.from({ length: s.nc }, (_, i) => i) : [0]); return [k, { default: prAt(s.images, ids, s.minScore), best_f1: bestF1(s.images, ids) }]; })),
-  per_class: Object.fromEntries([...s.result.perClass].map(([c, v]) => [c, v])) });
+  operating_points: s.points, per_class: Object.fromEntries([...s.result.perClass].map(([c, v]) => [c, v])) });
 fs.writeFileSync(values.out!.replace(/\.md$/, '') + '.json', JSON.stringify({ list: path.relative(ROOT, values.list!), images: rels.length, min_score: minScore, student: json(student), teacher: json(teacher) }, null, 1));
 process.stdout.write(lines.join('\n'));
