@@ -18,6 +18,7 @@ import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js
 import { packageVersion } from './package-root.js';
 import type { ConfiguredFilter } from './detector/filters.js';
 import { getRuntime } from './detector/runtimes/registry.js';
+import { resolveThreads } from './detector/runtimes/threads.js';
 import type { Logger } from './logger.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
 import type { StatsPayload } from './mqtt/payloads.js';
@@ -68,7 +69,7 @@ export class Daemon {
     this.#stage = new DetectionStage({
       runtime: getRuntime(config.detector.runtime),
       modelDir: config.detector.model,
-      threads: config.detector.threads,
+      threads: resolveThreads(config.detector.threads, options.cameras.filter((c) => c.config?.enabled === true).length),
       iou: config.detector.iou,
       maxDet: config.detector.max_det,
       agnostic: config.detector.agnostic_nms,

@@ -82,6 +82,16 @@ export const scoreOrModel = check<number | 'model'>('number 0..1 or "model"', (v
     : `must be a number >= 0 and <= 1, or "model" (the model's own default), got ${shown(v)}`,
 );
 
+/* A thread count, or "auto" (chosen from the machine's cores). A numeric string comes from the environment. */
+export function integerOrAuto(min: number, max: number): Check<number | 'auto'> {
+  return check<number | 'auto'>(`"auto" or integer from ${min} to ${max}`, (v) => {
+    const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
+    return v === 'auto' || (Number.isInteger(n) && (n as number) >= min && (n as number) <= max)
+      ? null
+      : `must be "auto" or an integer from ${min} to ${max}, got ${shown(v)}`;
+  });
+}
+
 /* Video scalers and YUV->RGB conversion want even sizes. */
 /* 0 means "the model's input size", so a camera follows the model unless set. */
 export const evenSize = check<number>('0 or a positive even integer', (v) =>

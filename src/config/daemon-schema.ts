@@ -7,6 +7,7 @@ import { cameraDefaultableSchema, type CameraDefaults } from './camera-schema.js
 import {
   bool,
   integer,
+  integerOrAuto,
   mqttTopic,
   mqttUrl,
   nonEmptyString,
@@ -155,9 +156,9 @@ export const daemonSchema = {
       env: 'LOOKOUT_DETECTOR_MODEL',
     }),
     threads: leaf({
-      doc: 'Inference threads.',
-      check: integer(1, 64),
-      default: 2,
+      doc: 'Inference threads (onnx). "auto" leaves one core for the event loop and ffmpeg decoding, plus one per 4 cameras, and gives inference the rest: at least 1, at most 4 (1 on a 2-core board).',
+      check: integerOrAuto(1, 64),
+      default: 'auto' as number | 'auto',
       env: 'LOOKOUT_DETECTOR_THREADS',
     }),
     iou: leaf({

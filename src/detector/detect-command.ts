@@ -20,6 +20,7 @@ import { decodeFrames, probeMedia } from './media.js';
 import type { LoadedModel } from './model.js';
 import { modelMinScore } from './model-dir.js';
 import { getRuntime } from './runtimes/registry.js';
+import { resolveThreads, type ThreadsSetting } from './runtimes/threads.js';
 
 export const EX_USAGE = 64;
 export const EX_NOINPUT = 66;
@@ -28,10 +29,10 @@ export interface DetectCommandIO {
   stdout: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
   /** Values from the daemon config, used where no flag is given (wired by the CLI). */
-  defaults?: { model?: string; runtime?: string; threads?: number; minScore?: number; decode?: Partial<Omit<DecodeOptions, 'scoreThreshold'>> };
+  defaults?: { model?: string; runtime?: string; threads?: ThreadsSetting; minScore?: number; decode?: Partial<Omit<DecodeOptions, 'scoreThreshold'>> };
 }
 
-export const DETECT_USAGE = 'usage: lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N] [--json] [--annotate OUTDIR] [--min-score X]\n';
+export const DETECT_USAGE = 'usage: lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N|auto] [--json] [--annotate OUTDIR] [--min-score X]\n';
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -86,8 +87,10 @@ function parseFlags(argv: string[], io: DetectCommandIO): Flags | string {
   // Unset: the model's own default (lookout-model.json min_score), resolved once the model is known.
   const minScore = values['min-score'] !== undefined ? Number(values['min-score']) : (io.defaults?.minScore ?? null);
   if (minScore !== null && !(minScore >= 0 && minScore <= 1)) return `--min-score must be a number from 0 to 1, got '${values['min-score']}'`;
-  const threads = values.threads !== undefined ? Number(values.threads) : (io.defaults?.threads ?? 0);
-  if (!Number.isInteger(threads) || threads < 0) return `--threads must be a whole number, got '${values.threads}'`;
+  // One camera's worth of decoding runs beside the model here: the ffmpeg that reads the files.
+  const setting = values.threads ?? io.defaults?.threads ?? 'auto';
+  if (setting !== 'auto' && !/^[1-9]\d*$/.test(String(setting))) return `--threads must be a positive whole number or 'auto', got '${values.threads}'`;
+  const threads = resolveThreads(setting, 1);
   return {
     model, minScore, threads, files: positionals,
     runtime: values.runtime ?? io.defaults?.runtime ?? 'onnx',

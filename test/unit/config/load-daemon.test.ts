@@ -39,7 +39,7 @@ test('an empty daemon file gives every default, paths resolved against its direc
       detector: {
         runtime: 'onnx',
         model: join(modelsDir, 'yolov8-mnv3'),
-        threads: 2,
+        threads: 'auto',
         iou: 0.7,
         max_det: 300,
         agnostic_nms: false,
@@ -102,7 +102,7 @@ test('every problem is reported at once as file: key: reason, passwords never sh
       `${file}: cameras.defaults.url: unknown key`,
       `${file}: cameras.defaults.enabled: must be true or false, got 'no'`,
       `${file}: detector.runtime: must be one of 'onnx', 'tfjs', got 'gpu'`,
-      `${file}: detector.threads: must be an integer from 1 to 64, got 1.5`,
+      `${file}: detector.threads: must be "auto" or an integer from 1 to 64, got 1.5`,
       `${file}: detector.iou: must be a number > 0 and <= 1, got 0`,
       `${file}: detector.max_det: must be an integer >= 1, got -1`,
       `${file}: detector.agnostic_nms: must be true or false, got 'yes'`,
