@@ -1,9 +1,9 @@
 /**
  * `npm run docs:config`: prints the config reference generated from the
- * schemas. `npm run docs:config -- --write [README]` rewrites the README's
- * section between the config-reference markers in place instead, so updating
- * the documentation after a schema change is one command (the README unit
- * test fails until it is run).
+ * schemas. `npm run docs:config -- --write [FILE]` rewrites the section
+ * between the config-reference markers of docs/configuration.md (or FILE) in
+ * place instead, so updating the documentation after a schema change is one
+ * command (the docs unit test fails until it is run).
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,37 +22,40 @@ export function referenceBlock(reference: string = renderConfigReference()): str
 }
 
 /** The text between the markers, or an Error saying what is wrong with them. */
-export function readmeSection(readme: string): string | Error {
-  const start = readme.indexOf(REFERENCE_START);
-  const end = readme.indexOf(REFERENCE_END);
-  if (start === -1 || end === -1) return new Error(`the README lacks the markers ${REFERENCE_START} and ${REFERENCE_END}`);
+export function referenceSection(doc: string): string | Error {
+  const start = doc.indexOf(REFERENCE_START);
+  const end = doc.indexOf(REFERENCE_END);
+  if (start === -1 || end === -1) return new Error(`lacks the markers ${REFERENCE_START} and ${REFERENCE_END}`);
   if (end < start) return new Error(`${REFERENCE_END} comes before ${REFERENCE_START}`);
-  if (readme.indexOf(REFERENCE_START, start + 1) !== -1 || readme.indexOf(REFERENCE_END, end + 1) !== -1) {
-    return new Error('the README has the config-reference markers more than once');
+  if (doc.indexOf(REFERENCE_START, start + 1) !== -1 || doc.indexOf(REFERENCE_END, end + 1) !== -1) {
+    return new Error('has the config-reference markers more than once');
   }
-  return readme.slice(start + REFERENCE_START.length, end);
+  return doc.slice(start + REFERENCE_START.length, end);
 }
 
-/** The README with the section between the markers replaced by the current reference. */
-export function replaceReadmeSection(readme: string, reference: string = renderConfigReference()): string | Error {
-  const section = readmeSection(readme);
+/** The document with the section between the markers replaced by the current reference. */
+export function replaceReferenceSection(doc: string, reference: string = renderConfigReference()): string | Error {
+  const section = referenceSection(doc);
   if (section instanceof Error) return section;
-  const start = readme.indexOf(REFERENCE_START) + REFERENCE_START.length;
-  return readme.slice(0, start) + referenceBlock(reference) + readme.slice(start + section.length);
+  const start = doc.indexOf(REFERENCE_START) + REFERENCE_START.length;
+  return doc.slice(0, start) + referenceBlock(reference) + doc.slice(start + section.length);
 }
 
-/** README.md at the repository root: this file is src/config/ (or dist/src/config/ once built). */
-export function defaultReadmePath(): string {
+/** Where the reference lives, relative to the repository root. */
+export const REFERENCE_DOC = 'docs/configuration.md';
+
+/** docs/configuration.md in the repository: this file is src/config/ (or dist/src/config/ once built). */
+export function defaultReferencePath(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++, dir = dirname(dir)) {
     try {
       readFileSync(join(dir, 'package.json'));
-      return join(dir, 'README.md');
+      return join(dir, REFERENCE_DOC);
     } catch {
       // not the root yet
     }
   }
-  return resolve('README.md');
+  return resolve(REFERENCE_DOC);
 }
 
 function main(argv: string[]): number {
@@ -61,23 +64,23 @@ function main(argv: string[]): number {
     return 0;
   }
   if (argv[0] !== '--write' || argv.length > 2) {
-    process.stderr.write('usage: reference-cli [--write [README.md]]\n');
+    process.stderr.write(`usage: reference-cli [--write [${REFERENCE_DOC}]]\n`);
     return 64;
   }
-  const file = argv[1] ?? defaultReadmePath();
-  let readme: string;
+  const file = argv[1] ?? defaultReferencePath();
+  let doc: string;
   try {
-    readme = readFileSync(file, 'utf8');
+    doc = readFileSync(file, 'utf8');
   } catch (error) {
     process.stderr.write(`${file}: cannot read: ${(error as Error).message}\n`);
     return 66;
   }
-  const updated = replaceReadmeSection(readme);
+  const updated = replaceReferenceSection(doc);
   if (updated instanceof Error) {
     process.stderr.write(`${file}: ${updated.message}\n`);
     return 65;
   }
-  if (updated === readme) {
+  if (updated === doc) {
     process.stdout.write(`${file}: config reference already up to date\n`);
     return 0;
   }

@@ -1,5 +1,5 @@
 /**
- * The config reference for the README, generated from the schemas so the
+ * The config reference in docs/configuration.md, generated from the schemas so the
  * documentation cannot drift from what the loader accepts.
  */
 import { cameraSchema } from './camera-schema.js';
