@@ -102,6 +102,8 @@ export interface EventPayload {
   top_score: number;
   box: [number, number, number, number];
   box_norm: [number, number, number, number];
+  /** The object has stayed in place for tracker.stationary_s (a parked car, a bag). */
+  stationary: boolean;
   first_seen: string;
   last_seen: string;
   timestamp: string;

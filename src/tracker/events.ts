@@ -3,13 +3,14 @@
  * - `<base>/<camera>/events` (not retained): every 'new' and 'end', and
  *   'update' at most once per tracker.update_interval_s per object, and only
  *   when the object moved (IoU with the last published box below
- *   UPDATE_MOVE_IOU) or its top score rose by UPDATE_MIN_SCORE_RISE or more.
+ *   UPDATE_MOVE_IOU), its top score rose by UPDATE_MIN_SCORE_RISE or more,
+ *   or it became (or stopped being) stationary.
  *   A suppressed change is not lost: the next frame after the interval still
  *   differs from what was published and goes out, and 'end' carries the
  *   latest box and scores anyway. The interval is measured in capture time,
  *   like the tracker, so it does not depend on inference latency.
- * - `<base>/<camera>/<label>` (retained): the number of confirmed objects of
- *   that label in view, published only when it changes, and 0 when the last
+ * - `<base>/<camera>/<label>` (retained): the tracker's count of objects of
+ *   that label in view (seen now or coasting through a short miss), published only when it changes, and 0 when the last
  *   one ends, so a subscriber (or a Home Assistant sensor) reads state rather
  *   than a firehose.
  */
@@ -53,6 +54,7 @@ interface Published {
   lastSeen: number;
   box: Box;
   topScore: number;
+  stationary: boolean;
 }
 
 export class TrackEventPublisher {
@@ -85,7 +87,7 @@ export class TrackEventPublisher {
         continue;
       }
       if (type === 'end') this.#published.delete(track.id);
-      else this.#published.set(track.id, { lastSeen: track.last_seen, box: track.box, topScore: track.top_score });
+      else this.#published.set(track.id, { lastSeen: track.last_seen, box: track.box, topScore: track.top_score, stationary: track.stationary });
       this.#stats[type]++;
       this.#sink.publish(this.#sink.topics.events(this.#camera), eventPayload(this.#camera, type, track, now));
     }
@@ -111,7 +113,7 @@ export class TrackEventPublisher {
     const last = this.#published.get(track.id);
     if (!last) return true; // not announced by this publisher (should not happen): say it now
     if (track.last_seen - last.lastSeen < this.#intervalMs) return false;
-    return iou(track.box, last.box) < UPDATE_MOVE_IOU || track.top_score - last.topScore >= UPDATE_MIN_SCORE_RISE;
+    return iou(track.box, last.box) < UPDATE_MOVE_IOU || track.top_score - last.topScore >= UPDATE_MIN_SCORE_RISE || track.stationary !== last.stationary;
   }
 
   #publishCount(label: string, count: number, now: number): void {
@@ -131,6 +133,7 @@ export function eventPayload(camera: string, type: TrackEventType, track: Track,
     top_score: round(track.top_score, 4),
     box: track.box.map((v) => round(v, 1)) as Box,
     box_norm: track.box_norm.map((v) => round(v, 4)) as Box,
+    stationary: track.stationary,
     first_seen: new Date(track.first_seen).toISOString(),
     last_seen: new Date(track.last_seen).toISOString(),
     timestamp: new Date(now).toISOString(),

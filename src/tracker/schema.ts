@@ -1,33 +1,74 @@
 /**
  * The per-camera `tracker.*` keys, as a schema fragment for the camera schema
  * (`tracker: trackerSchema` in cameraDefaultableSchema), so the Tracker's
- * options are derived from the schema rather than declared twice.
+ * options are derived from the schema rather than declared twice. Each doc
+ * string says what the knob trades off; the tracker's file comment says how
+ * they work together.
  */
 import { integer, number } from '../config/checks.js';
 import { leaf, type ConfigOf } from '../config/schema.js';
 
 export const trackerSchema = {
+  threshold: leaf({
+    doc:
+      'Score (0..1) an object must earn to be announced: the median of its recent detection scores must reach it, ' +
+      'and only detections at or above it can start an object (weaker ones, down to detect.min_score, only continue one). ' +
+      'Higher keeps faint false detections (litter, shadows) out; lower announces distant or half-hidden objects sooner.',
+    check: number({ min: 0, max: 1 }),
+    default: 0.4,
+  }),
   min_hits: leaf({
     doc:
-      'Frames in a row an object must be detected in before it is announced (events "new", counts). ' +
+      'Inferred frames an object must be detected in, in a row, before it is announced (events "new", counts). ' +
       '1 announces every one-frame false positive; each extra hit delays "new" by one inferred frame.',
     check: integer(1, 100),
     default: 2,
   }),
+  coast_s: leaf({
+    doc:
+      'Seconds an announced object still counts after its last detection, its box predicted from its motion (a missed detection, a person behind a pole). ' +
+      'Longer bridges longer misses; shorter drops an object that left the picture from the count sooner.',
+    check: number({ min: 0 }),
+    default: 1,
+  }),
   max_age_s: leaf({
     doc:
-      'Seconds an announced object may go undetected (occluded, missed) before it ends. ' +
-      'It also needs two missed inferred frames in a row, so one missed detection never ends it, even at detect.idle_fps.',
+      'Seconds an announced object may go undetected before it ends ("end" event); until then a detection where it should be takes up the same id again. ' +
+      'It also needs two missed inferred frames in a row, so one missed detection never ends it, even at detect.idle_fps. ' +
+      'Longer keeps ids across longer occlusions but risks giving an old id to a newcomer.',
     check: number({ min: 0, minExclusive: true }),
     default: 3,
   }),
   iou_min: leaf({
-    doc: "Least overlap (IoU, 0..1) between an object's predicted box and a detection of the same label for them to be the same object.",
+    doc:
+      "Least overlap (IoU, 0..1) between an object's predicted (or last) box and a detection of the same label for them to be the same object. " +
+      'Lower follows fast or rarely inferred objects; higher keeps two people who pass close from swapping ids.',
     check: number({ min: 0, minExclusive: true, max: 1 }),
     default: 0.3,
   }),
+  duplicate_iou: leaf({
+    doc:
+      'Two boxes of one label that overlap at least this much (IoU, 0..1) in one frame are one object: the weaker box is dropped and two objects in that much overlap count once. ' +
+      'Lower merges the double boxes a detector puts on one person; higher keeps people in a tight group apart.',
+    check: number({ min: 0, minExclusive: true, max: 1 }),
+    default: 0.6,
+  }),
+  stationary_s: leaf({
+    doc:
+      'Seconds an object must stay in place (its box overlapping where it settled by IoU 0.6 or more) to be marked "stationary": true in its events. ' +
+      'A stationary object is kept and counted through misses for stationary_max_age_s, so a parked car seen at the keep-alive rate keeps its id.',
+    check: number({ min: 0, minExclusive: true }),
+    default: 10,
+  }),
+  stationary_max_age_s: leaf({
+    doc:
+      'Seconds a stationary object may go undetected before it ends (instead of max_age_s). ' +
+      'Longer rides out long gaps in the detections of a parked car; shorter ends one that drove off sooner.',
+    check: number({ min: 0, minExclusive: true }),
+    default: 30,
+  }),
   update_interval_s: leaf({
-    doc: 'Fewest seconds between two "update" events of one object; an update is sent only when the object moved or its top score rose.',
+    doc: 'Fewest seconds between two "update" events of one object; an update is sent only when the object moved, its top score rose, or it became (or stopped being) stationary.',
     check: number({ min: 0 }),
     default: 2,
   }),

@@ -1,53 +1,69 @@
 /**
  * One camera's object tracker: turns each inferred frame's detections into
- * objects with stable ids, and says when one is confirmed ('new'), seen again
- * ('update') or gone ('end').
+ * objects with stable ids, says when one is confirmed ('new'), seen again
+ * ('update') or gone ('end'), and how many objects of each label are in view.
+ * Built for the daemon's low and uneven frame rates (0.2 to 10 inferences a
+ * second, changing with load and motion):
  *
- * - Matching is greedy by IoU, best pair first, and class-aware (a car never
- *   continues a person). Greedy rather than Hungarian: with the handful of
- *   objects a camera sees, and the velocity prediction separating crossing
- *   objects, the optimal assignment almost never differs, and greedy is
- *   simple to reason about and deterministic (ties go to the older track, then
- *   to the earlier detection).
- * - Frames are skipped adaptively, so a track is predicted by elapsed time,
- *   not by frame count: its box is moved by its center velocity (px/ms,
- *   smoothed over hits) times the time since it was last seen. The box size
- *   is kept from the last detection. A pair scores the better of its IoU
- *   with the prediction and with the last box, so an object that stopped
- *   during a long gap (a car parking, seen again at the keep-alive rate) is
- *   not lost to an overshooting prediction. Crossing objects still keep their
- *   ids: the right pairs overlap their predictions almost fully, which beats
- *   any overlap with the other object's old box, and the best pairs go first.
- * - A new object is tentative until it has been matched in `min_hits` inferred
- *   frames in a row; a tentative one that misses a frame is dropped without a
- *   word, so a one-frame false positive never becomes an event. Public ids are
- *   given at confirmation, so ids carry no gaps from dropped candidates.
- * - A confirmed object ends at the first inferred frame where it has gone
- *   unmatched for `max_age_s` since its last hit, in at least two inferred
- *   frames in a row (MIN_MISSES_TO_END): at the motion gate's keep-alive rate
- *   (one frame every few seconds) a single missed detection of a parked car
- *   would otherwise end it and start a new id.
+ * - Motion is a constant-velocity Kalman filter on the box center in time
+ *   (kalman.ts), with dt from the frames' capture times, never frame counts.
+ *   A pair's similarity is the better of its IoU with the predicted box and
+ *   with the last detected box, so an object that stopped during a gap is not
+ *   lost to an overshooting prediction.
+ * - Association is ByteTrack's two stages, each an optimal (Hungarian)
+ *   assignment on 1 - similarity, per label: detections scoring at least
+ *   `threshold` go first, to every live object; weaker ones (down to
+ *   detect.min_score) then only continue objects left unmatched, never start
+ *   one. Before that, same-label boxes overlapping by `duplicate_iou` or more
+ *   are one detection (the best-scoring box).
+ * - A new object is tentative until it has been detected in `min_hits`
+ *   inferred frames in a row AND the median of its recent scores reaches
+ *   `threshold` (Frigate's score history): a faint false detection never
+ *   becomes an object. A tentative one that misses a frame is dropped without
+ *   a word. Public ids are given at confirmation, so ids have no gaps.
+ * - After a gap, a recovered object is re-anchored at its new box with the
+ *   velocity it actually covered (OC-SORT), not the filter's drift.
+ * - Counts are the confirmed objects detected in this frame or predicted
+ *   through a short miss (`coast_s`), and two of one label overlapping by
+ *   `duplicate_iou` count once. A missed object keeps its id for `max_age_s`
+ *   (and at least MIN_MISSES_TO_END inferred frames), so a person hidden
+ *   behind a pole for a second comes back with the same id.
+ * - An object whose box stays where it settled for `stationary_s` is
+ *   stationary: its events say so, its motion is stopped, it counts through
+ *   one missed frame at any rate (the keep-alive rate of a still picture), and
+ *   it ends only after `stationary_max_age_s` without a detection.
  *
  * Time comes only from the frames' capture timestamps (no clock inside), so a
- * test drives it exactly. Capture times are wall-clock ms; if the wall clock
- * steps back, the tracker keeps its own time monotonic (elapsed times never go
- * negative) while the published first_seen/last_seen stay the frames' times.
+ * run is deterministic and a test drives it exactly. If the wall clock steps
+ * back, the tracker keeps its own time monotonic while the published
+ * first_seen/last_seen stay the frames' times.
  */
 import type { Box, Detection } from '../detector/detections.js';
+import { minCostAssignment } from './assignment.js';
+import { iou } from './geometry.js';
+import { initFilter, predictBox, reanchorFilter, stopFilter, updateFilter, type FilterState } from './kalman.js';
 import type { TrackerConfig } from './schema.js';
 
-export type TrackerOptions = Pick<TrackerConfig, 'min_hits' | 'max_age_s' | 'iou_min'>;
+export { iou } from './geometry.js';
+
+export type TrackerOptions = Pick<
+  TrackerConfig,
+  'threshold' | 'min_hits' | 'coast_s' | 'max_age_s' | 'iou_min' | 'duplicate_iou' | 'stationary_s' | 'stationary_max_age_s'
+>;
 
 /** See the file comment: one missed frame never ends a confirmed object. */
 export const MIN_MISSES_TO_END = 2;
-
-/** Weight of the newest velocity measurement in the smoothed velocity. */
-const VELOCITY_ALPHA = 0.5;
+/** Scores kept per object for the median (Frigate keeps 10 too). */
+export const SCORE_HISTORY = 10;
+/** An object is "in place" while its box overlaps where it settled by at least this IoU. */
+export const STATIONARY_IOU = 0.6;
 
 /** A confirmed object as events carry it: a snapshot, not a live view. */
 export interface Track {
-  /** `<first_seen epoch ms>-<n>`, n counting this camera's confirmed objects from 1. */
+  /** `<first_seen epoch ms>-<n>`. */
   id: string;
+  /** n of the id: this camera's confirmed objects counted from 1. */
+  number: number;
   label: string;
   class_id: number;
   /** Score of the latest detection. */
@@ -61,6 +77,8 @@ export interface Track {
   last_seen: number;
   /** Frames it was detected in. */
   hits: number;
+  /** It has stayed in place for tracker.stationary_s. */
+  stationary: boolean;
 }
 
 export type TrackEventType = 'new' | 'update' | 'end';
@@ -75,50 +93,62 @@ export interface TrackerOutput {
   at: number;
   /** In track creation order: existing tracks first, then this frame's new ones. */
   events: TrackEvent[];
-  /** Confirmed objects in view per label, labels with none left out, keys sorted. */
+  /** Objects counted in view per label (see the file comment), labels with none left out, keys sorted. */
   counts: Record<string, number>;
+  /** Confirmed objects detected in this very frame. */
+  matched: Track[];
 }
 
-/** A track as the tracker keeps it: Track's fields plus matching state. */
-interface TrackState extends Omit<Track, 'id'> {
+/** A track as the tracker keeps it. */
+interface TrackState extends Omit<Track, 'id' | 'number'> {
   /** null while tentative. */
   id: string | null;
+  number: number;
   order: number;
-  /** Consecutive inferred frames without a match. */
+  /** Consecutive inferred frames with / without a match. */
+  streak: number;
   misses: number;
   /** Tracker time (monotonic) of the last hit. */
   seenT: number;
-  /** Smoothed center velocity in px per ms; null until the second hit. */
-  vx: number | null;
-  vy: number | null;
+  filter: FilterState;
+  scores: number[];
+  /** Where it settled, and since when (tracker time). */
+  anchor: Box;
+  anchorT: number;
 }
 
 export class Tracker {
-  readonly #options: TrackerOptions;
+  readonly #o: TrackerOptions;
   #tracks: TrackState[] = [];
   #nextOrder = 0;
   #confirmed = 0;
   /** Monotonic tracker time = capture time + offset; offset grows when the wall clock steps back. */
   #offset = 0;
   #lastT = -Infinity;
+  #counts: Record<string, number> = {};
 
   constructor(options: TrackerOptions) {
-    if (!Number.isInteger(options.min_hits) || options.min_hits < 1) throw new RangeError(`tracker min_hits must be an integer >= 1, got ${options.min_hits}`);
-    if (!(options.max_age_s > 0)) throw new RangeError(`tracker max_age_s must be > 0, got ${options.max_age_s}`);
-    if (!(options.iou_min > 0 && options.iou_min <= 1)) throw new RangeError(`tracker iou_min must be in (0, 1], got ${options.iou_min}`);
-    this.#options = { ...options };
+    const o = options;
+    if (!Number.isInteger(o.min_hits) || o.min_hits < 1) throw new RangeError(`tracker min_hits must be an integer >= 1, got ${o.min_hits}`);
+    if (!(o.max_age_s > 0)) throw new RangeError(`tracker max_age_s must be > 0, got ${o.max_age_s}`);
+    if (!(o.stationary_max_age_s > 0)) throw new RangeError(`tracker stationary_max_age_s must be > 0, got ${o.stationary_max_age_s}`);
+    if (!(o.stationary_s > 0)) throw new RangeError(`tracker stationary_s must be > 0, got ${o.stationary_s}`);
+    if (!(o.coast_s >= 0)) throw new RangeError(`tracker coast_s must be >= 0, got ${o.coast_s}`);
+    for (const key of ['iou_min', 'duplicate_iou'] as const) {
+      if (!(o[key] > 0 && o[key] <= 1)) throw new RangeError(`tracker ${key} must be in (0, 1], got ${o[key]}`);
+    }
+    if (!(o.threshold >= 0 && o.threshold <= 1)) throw new RangeError(`tracker threshold must be in [0, 1], got ${o.threshold}`);
+    this.#o = { ...options };
   }
 
-  /** Confirmed objects now in view, in creation order. */
+  /** Confirmed objects alive (counted or kept through a miss), in creation order. */
   get tracks(): Track[] {
     return this.#tracks.filter(isConfirmed).map(snapshot);
   }
 
-  /** Confirmed objects in view per label (sorted keys, no zeros). */
+  /** Objects counted in view per label after the last frame (sorted keys, no zeros). */
   get counts(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const label of this.#tracks.filter(isConfirmed).map((t) => t.label).sort()) counts[label] = (counts[label] ?? 0) + 1;
-    return counts;
+    return { ...this.#counts };
   }
 
   /**
@@ -129,73 +159,53 @@ export class Tracker {
    */
   update(capturedAt: number, detections: readonly Detection[]): TrackerOutput {
     const t = this.#time(capturedAt);
-    const { min_hits, max_age_s, iou_min } = this.#options;
+    const o = this.#o;
+    const dets = dedupe(detections, o.duplicate_iou);
+    const high = dets.filter((d) => d.score >= o.threshold);
+    const low = dets.filter((d) => d.score < o.threshold);
 
-    // Candidate pairs of the same class whose overlap is good enough, best first.
-    const pairs: Array<{ track: TrackState; det: number; iou: number }> = [];
-    for (const track of this.#tracks) {
-      const predicted = predict(track, t);
-      detections.forEach((d, det) => {
-        if (d.class_id !== track.class_id || d.label !== track.label) return;
-        const overlap = Math.max(iou(predicted, d.box), iou(track.box, d.box));
-        if (overlap >= iou_min) pairs.push({ track, det, iou: overlap });
-      });
-    }
-    pairs.sort((a, b) => b.iou - a.iou || a.track.order - b.track.order || a.det - b.det);
-
+    const predicted = new Map<TrackState, Box>(this.#tracks.map((track) => [track, predictBox(track.filter, t)]));
     const matched = new Map<TrackState, Detection>();
-    const usedDets = new Set<number>();
-    for (const pair of pairs) {
-      if (matched.has(pair.track) || usedDets.has(pair.det)) continue;
-      matched.set(pair.track, detections[pair.det]!);
-      usedDets.add(pair.det);
-    }
+    // Stage 1: confident detections, to every live object.
+    const leftHigh = this.#associate(this.#tracks, high, predicted, o.iou_min, matched);
+    // Stage 2 (ByteTrack): weak detections only continue objects still unmatched.
+    this.#associate(this.#tracks.filter((tr) => !matched.has(tr)), low, predicted, o.iou_min, matched);
 
     const events: TrackEvent[] = [];
     const kept: TrackState[] = [];
     for (const track of this.#tracks) {
       const det = matched.get(track);
       if (det) {
-        hit(track, det, capturedAt, t);
+        this.#hit(track, det, capturedAt, t);
         if (track.id !== null) events.push({ type: 'update', track: snapshot(track) });
-        else if (track.hits >= min_hits) events.push(this.#confirm(track));
+        else if (this.#ready(track)) events.push(this.#confirm(track));
         kept.push(track);
         continue;
       }
       track.misses++;
+      track.streak = 0;
       if (track.id === null) continue; // a tentative object must be seen in a row
-      if (track.misses >= MIN_MISSES_TO_END && t - track.seenT >= max_age_s * 1000) {
+      const maxAge = track.stationary ? o.stationary_max_age_s : o.max_age_s;
+      if (track.misses >= MIN_MISSES_TO_END && t - track.seenT >= maxAge * 1000) {
         events.push({ type: 'end', track: snapshot(track) });
         continue;
       }
       kept.push(track);
     }
 
-    detections.forEach((d, i) => {
-      if (usedDets.has(i)) return;
-      const track: TrackState = {
-        id: null,
-        order: this.#nextOrder++,
-        label: d.label,
-        class_id: d.class_id,
-        score: d.score,
-        top_score: d.score,
-        box: [...d.box],
-        box_norm: [...d.box_norm],
-        first_seen: capturedAt,
-        last_seen: capturedAt,
-        hits: 1,
-        misses: 0,
-        seenT: t,
-        vx: null,
-        vy: null,
-      };
-      if (min_hits <= 1) events.push(this.#confirm(track));
+    for (const d of leftHigh) {
+      const track = this.#newTrack(d, capturedAt, t);
+      if (this.#ready(track)) events.push(this.#confirm(track));
       kept.push(track);
-    });
-
+    }
     this.#tracks = kept;
-    return { at: capturedAt, events, counts: this.counts };
+    this.#counts = this.#count(t, predicted);
+    return {
+      at: capturedAt,
+      events,
+      counts: this.counts,
+      matched: kept.filter((tr) => isConfirmed(tr) && tr.misses === 0).map(snapshot),
+    };
   }
 
   /**
@@ -206,11 +216,112 @@ export class Tracker {
   endAll(at: number): TrackerOutput {
     const events = this.#tracks.filter(isConfirmed).map((track): TrackEvent => ({ type: 'end', track: snapshot(track) }));
     this.#tracks = [];
-    return { at, events, counts: {} };
+    this.#counts = {};
+    return { at, events, counts: {}, matched: [] };
+  }
+
+  /** Optimal assignment of `dets` to `tracks` of the same label; returns the detections left over. */
+  #associate(tracks: readonly TrackState[], dets: readonly Detection[], predicted: Map<TrackState, Box>, minSim: number, matched: Map<TrackState, Detection>): Detection[] {
+    const left: Detection[] = [];
+    for (const label of new Set(dets.map((d) => d.label))) {
+      const ds = dets.filter((d) => d.label === label);
+      const ts = tracks.filter((tr) => tr.label === label && !matched.has(tr));
+      const cost = ts.map((tr) =>
+        ds.map((d) => {
+          if (d.class_id !== tr.class_id) return null;
+          const sim = Math.max(iou(predicted.get(tr)!, d.box), iou(tr.box, d.box));
+          // A small premium on objects seen recently: a long-lost one yields to them on a tie.
+          return sim >= minSim ? 1 - sim + 0.01 * Math.min(tr.misses, 10) : null;
+        }),
+      );
+      const taken = new Set<number>();
+      if (ts.length > 0) {
+        minCostAssignment(cost).forEach((j, i) => {
+          if (j < 0) return;
+          matched.set(ts[i]!, ds[j]!);
+          taken.add(j);
+        });
+      }
+      ds.forEach((d, j) => { if (!taken.has(j)) left.push(d); });
+    }
+    return left;
+  }
+
+  #ready(track: TrackState): boolean {
+    return track.streak >= this.#o.min_hits && median(track.scores) >= this.#o.threshold;
+  }
+
+  #hit(track: TrackState, det: Detection, capturedAt: number, t: number): void {
+    if (track.misses > 0) reanchorFilter(track.filter, det.box, t);
+    else updateFilter(track.filter, det.box, t);
+    track.box = [...det.box];
+    track.box_norm = [...det.box_norm];
+    track.score = det.score;
+    track.top_score = Math.max(track.top_score, det.score);
+    track.scores.push(det.score);
+    if (track.scores.length > SCORE_HISTORY) track.scores.shift();
+    track.last_seen = capturedAt;
+    track.seenT = t;
+    track.hits++;
+    track.streak++;
+    track.misses = 0;
+    if (iou(track.anchor, det.box) < STATIONARY_IOU) {
+      track.anchor = [...det.box];
+      track.anchorT = t;
+      track.stationary = false;
+    } else if (t - track.anchorT >= this.#o.stationary_s * 1000) {
+      track.stationary = true;
+      stopFilter(track.filter);
+    }
+  }
+
+  #newTrack(d: Detection, capturedAt: number, t: number): TrackState {
+    return {
+      id: null,
+      number: 0,
+      order: this.#nextOrder++,
+      label: d.label,
+      class_id: d.class_id,
+      score: d.score,
+      top_score: d.score,
+      box: [...d.box],
+      box_norm: [...d.box_norm],
+      first_seen: capturedAt,
+      last_seen: capturedAt,
+      hits: 1,
+      stationary: false,
+      streak: 1,
+      misses: 0,
+      seenT: t,
+      filter: initFilter(d.box, t),
+      scores: [d.score],
+      anchor: [...d.box],
+      anchorT: t,
+    };
+  }
+
+  /** Confirmed objects detected now or coasting through a short miss; heavy same-label overlaps count once. */
+  #count(t: number, predicted: Map<TrackState, Box>): Record<string, number> {
+    const { coast_s, duplicate_iou } = this.#o;
+    const inView = this.#tracks.filter(
+      (tr) => isConfirmed(tr) && (tr.misses === 0 || t - tr.seenT <= coast_s * 1000 || (tr.stationary && tr.misses <= 1)),
+    );
+    // Seen ones first, so a coasting duplicate of a seen object is the one left out.
+    inView.sort((a, b) => Number(a.misses > 0) - Number(b.misses > 0) || a.order - b.order);
+    const boxes: Array<{ label: string; box: Box }> = [];
+    const counts: Record<string, number> = {};
+    for (const tr of inView) {
+      const box = tr.misses === 0 ? tr.box : (predicted.get(tr) ?? tr.box);
+      if (boxes.some((b) => b.label === tr.label && iou(b.box, box) >= duplicate_iou)) continue;
+      boxes.push({ label: tr.label, box });
+    }
+    for (const label of boxes.map((b) => b.label).sort()) counts[label] = (counts[label] ?? 0) + 1;
+    return counts;
   }
 
   #confirm(track: TrackState): TrackEvent {
-    track.id = `${track.first_seen}-${++this.#confirmed}`;
+    track.number = ++this.#confirmed;
+    track.id = `${track.first_seen}-${track.number}`;
     return { type: 'new', track: snapshot(track) };
   }
 
@@ -232,6 +343,7 @@ function isConfirmed(track: TrackState): track is TrackState & { id: string } {
 function snapshot(track: TrackState): Track {
   return {
     id: track.id!,
+    number: track.number,
     label: track.label,
     class_id: track.class_id,
     score: track.score,
@@ -241,48 +353,24 @@ function snapshot(track: TrackState): Track {
     first_seen: track.first_seen,
     last_seen: track.last_seen,
     hits: track.hits,
+    stationary: track.stationary,
   };
 }
 
-function hit(track: TrackState, det: Detection, capturedAt: number, t: number): void {
-  const dt = t - track.seenT;
-  if (dt > 0) {
-    const [cx0, cy0] = center(track.box);
-    const [cx1, cy1] = center(det.box);
-    const vx = (cx1 - cx0) / dt;
-    const vy = (cy1 - cy0) / dt;
-    track.vx = track.vx === null ? vx : track.vx + VELOCITY_ALPHA * (vx - track.vx);
-    track.vy = track.vy === null ? vy : track.vy + VELOCITY_ALPHA * (vy - track.vy);
+/** Same-label boxes overlapping by `minIou` or more are one detection: the best-scoring box, in input order otherwise. */
+export function dedupe(detections: readonly Detection[], minIou: number): Detection[] {
+  const order = detections.map((d, i) => ({ d, i })).sort((a, b) => b.d.score - a.d.score || a.i - b.i);
+  const kept: Array<{ d: Detection; i: number }> = [];
+  for (const c of order) {
+    if (kept.some((k) => k.d.label === c.d.label && iou(k.d.box, c.d.box) >= minIou)) continue;
+    kept.push(c);
   }
-  track.box = [...det.box];
-  track.box_norm = [...det.box_norm];
-  track.score = det.score;
-  track.top_score = Math.max(track.top_score, det.score);
-  track.last_seen = capturedAt;
-  track.seenT = t;
-  track.hits++;
-  track.misses = 0;
+  return kept.sort((a, b) => a.i - b.i).map((k) => k.d);
 }
 
-/** Where the track's box should be at tracker time t: the last box moved by velocity x elapsed time. */
-function predict(track: Pick<TrackState, 'box' | 'seenT' | 'vx' | 'vy'>, t: number): Box {
-  const dt = Math.max(0, t - track.seenT);
-  const dx = (track.vx ?? 0) * dt;
-  const dy = (track.vy ?? 0) * dt;
-  const [x1, y1, x2, y2] = track.box;
-  return [x1 + dx, y1 + dy, x2 + dx, y2 + dy];
-}
-
-function center(box: Box): [number, number] {
-  return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
-}
-
-/** Intersection over union of two x1,y1,x2,y2 boxes; 0 when either is empty. */
-export function iou(a: Box, b: Box): number {
-  const iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
