@@ -10,7 +10,13 @@ The head, as the graph builds it (tower_0/CenternetHead, tower_0/extern1):
   top-down: extern1 (1x1 + hard-swish) on c5, then per level two separable branches
   (3x3 and 5x5) added, bilinear 2x upsampling (TF legacy: align_corners and
   half_pixel_centers false), concatenated with the lateral branch, ReLU;
-  squeeze-excite on the stride-4 map; separable 3x3 -> 80 sigmoid heat ("keypoints").
+  squeeze-excite on the stride-4 map; separable 3x3 -> 80 sigmoid heat ("keypoints");
+  a second separable 3x3 on the same map -> 4 box sides ("wh", x16), distances in input
+  pixels from the cell's corner point (4*col, 4*row) to the box's left, top, right, bottom.
+
+The graph's decoding (tower_0/detections), reproduced by `decode`: a peak is a cell
+whose heat equals its 3x3 max pool; the top 100 (cell, class) scores over the whole
+map; box = (4*col - l, 4*row - t, 4*col + r, 4*row + b) in input pixels.
 """
 import torch
 import torch.nn as nn
@@ -79,16 +85,20 @@ class CenterNetHead(nn.Module):
         self.se_a = nn.Conv2d(128, 32, 1)
         self.se_b = nn.Conv2d(32, 128, 1, bias=False)
         self.cls = SepConv(128, 80, 3)
+        self.wh = SepConv(128, 4, 3)
 
-    def forward(self, c2, c3, c4, c5):
-        """Backbone taps (NCHW) -> heat [B, 80, H/4, W/4] in 0..1."""
+    def forward(self, c2, c3, c4, c5, boxes=False):
+        """Backbone taps (NCHW) -> heat [B, 80, H/4, W/4] in 0..1; with boxes=True, (heat,
+        sides [B, 4, H/4, W/4] in input pixels: left, top, right, bottom from (4*col, 4*row))."""
         x = self.extern1(c5)
         x = x * SIXTH_FP16 * F.relu6(x + 3.0)  # the graph's hard-swish
         x = F.relu(torch.cat([self.lat4(c4), self.up5(x)], 1))
         x = F.relu(torch.cat([self.lat3(c3), self.up4(x)], 1))
         x = F.relu(torch.cat([self.lat2(c2), self.up3(x)], 1))
         g = torch.sigmoid(self.se_b(F.relu(self.se_a(x.mean((2, 3), keepdim=True)))))
-        return torch.sigmoid(self.cls(x * g))
+        x = x * g
+        heat = torch.sigmoid(self.cls(x))
+        return (heat, self.wh(x) * 16.0) if boxes else heat
 
 
 @torch.no_grad()
@@ -115,6 +125,8 @@ def load_teacher_head(model_json):
     conv(m.se_b, 'CenternetHead/conv1x1_se_b/weights', None)
     m.cls.load(w['CenternetHead/centernet_cls_output/depthwise_weights'],
                w['CenternetHead/centernet_cls_output/pointwise_weights'], w['CenternetHead/centernet_cls_output/biases'])
+    m.wh.load(w['CenternetHead/centernet_wh_output/depthwise_weights'],
+              w['CenternetHead/centernet_wh_output/pointwise_weights'], w['CenternetHead/centernet_wh_output/biases'])
     for p in m.parameters():
         p.requires_grad_(False)
     return m.eval()
@@ -136,3 +148,29 @@ class TeacherTaps:
 
     def taps(self, feats):
         return self.out[3], self.out[5], feats[1], feats[2]
+
+
+def flip_merge(heat, sides, heat_f, sides_f):
+    """Horizontal-flip test-time augmentation at the map level (as CenterNet's flip test): the
+    maps of the mirrored image are mirrored back and averaged with the image's own. A mirrored
+    cell covers the same pixels as its original, but its sides are measured from its own corner
+    point, which lands 4 px to the right of the original's (4*col + 4): so its left side is its
+    right one less 4 px, and its right side its left one plus 4 px."""
+    hf = heat_f.flip(3)
+    sf = sides_f.flip(3)[:, [2, 1, 0, 3]] + torch.tensor([-4.0, 0.0, 4.0, 0.0]).view(1, 4, 1, 1)
+    return 0.5 * (heat + hf), 0.5 * (sides + sf)
+
+
+def decode(heat, sides, topk=100):
+    """The graph's decoding for one image: heat [80,h,w], sides [4,h,w] -> (boxes [K,4] xyxy input px,
+    scores [K], classes [K]) for the top-k peaks (unsorted duplicates across classes kept, as in the graph)."""
+    c, h, w = heat.shape
+    peak = heat * (heat == F.max_pool2d(heat[None], 3, 1, 1)[0]).float()
+    flat = peak.permute(1, 2, 0).reshape(-1)  # graph order: (row, col, class)
+    scores, idx = flat.topk(min(topk, flat.numel()))
+    cell, cls = idx // c, idx % c
+    row, col = cell // w, cell % w
+    s = sides.reshape(4, -1)[:, cell]
+    x, y = col.float() * 4, row.float() * 4
+    boxes = torch.stack([x - s[0], y - s[1], x + s[2], y + s[3]], 1)
+    return boxes, scores, cls
