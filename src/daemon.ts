@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import type { CameraEntry, CameraConfig, DaemonConfig } from './config/index.js';
-import { maskUrl } from './config/index.js';
+import { configRedactor, maskWholeUrl, type Redact } from './config/index.js';
 import { HealthServer, type Readiness } from './http/health-server.js';
 import { createMetrics, type CameraMetricsSnapshot, type Metrics, type MetricsSnapshot } from './http/metrics.js';
 import { CameraSource } from './ingest/index.js';
@@ -36,12 +36,15 @@ export interface DaemonOptions {
   logger: Logger;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
+  /** Keeps the config's secrets out of /status, /readyz and MQTT (default: built from config and cameras). */
+  redactor?: Redact;
 }
 
 export class Daemon {
   readonly #options: DaemonOptions;
   readonly #log: Logger;
   readonly #clock: Clock;
+  readonly #redactor: Redact;
   readonly #records = new Map<string, CameraRecord>();
   readonly #metrics: Metrics;
   readonly #http: HealthServer;
@@ -62,6 +65,7 @@ export class Daemon {
     this.#log = options.logger;
     this.#clock = options.clock ?? systemClock;
     this.#startedAt = this.#clock.now();
+    this.#redactor = options.redactor ?? configRedactor(options.config, options.cameras);
     const { config } = options;
     for (const entry of options.cameras) this.#records.set(entry.name, this.#createRecord(entry));
     const filters = new Map<string, ConfiguredFilter & { file: string }>();
@@ -100,6 +104,7 @@ export class Daemon {
       port: config.http.port,
       logger: this.#log,
       clock: this.#clock,
+      redactor: this.#redactor,
       provider: {
         liveness: () => true,
         readiness: () => this.readiness(),
@@ -130,7 +135,7 @@ export class Daemon {
       await this.#broker.start();
       url = this.#broker.url;
     }
-    const publisher = new MqttPublisher({ config: { ...config.mqtt, url }, logger: this.#log, clock: this.#clock });
+    const publisher = new MqttPublisher({ config: { ...config.mqtt, url }, logger: this.#log, clock: this.#clock, redactor: this.#redactor });
     this.#publisher = publisher;
     // Republish every camera's retained state on each (re)connect: a broker
     // restarted without persistence has forgotten it.
@@ -187,7 +192,7 @@ export class Daemon {
 
   readiness(): Readiness {
     const reasons: string[] = [];
-    if (!this.#publisher?.connected) reasons.push(`mqtt: not connected to ${maskUrl(this.#publisherUrl())}`);
+    if (!this.#publisher?.connected) reasons.push(`mqtt: not connected to ${maskWholeUrl(this.#publisherUrl())}`);
     for (const record of this.#records.values()) {
       if (record.state === 'disabled' || record.streaming) continue;
       reasons.push(`camera ${record.name}: ${record.state}${record.reason ? ` (${record.reason})` : ''}`);
@@ -221,7 +226,7 @@ export class Daemon {
         input: this.#stage.inputSize,
       },
       mqtt: {
-        url: maskUrl(this.#publisherUrl()),
+        url: maskWholeUrl(this.#publisherUrl()),
         connected: this.#publisher?.connected ?? false,
         queue_depth: this.#publisher?.queueDepth ?? 0,
         queue_dropped: this.#publisher?.queueDropped ?? 0,

@@ -6,6 +6,7 @@ import { ConfigError, EX_CONFIG, LookoutError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { Daemon } from '../daemon.js';
 import { loadAll } from './load-config.js';
+import { configRedactor } from '../config/index.js';
 
 /** systemd's TimeoutStopSec is 15 s; we promise an exit within 10 s. */
 const STOP_DEADLINE_MS = 9000;
@@ -25,11 +26,12 @@ export async function runDaemon(configFile: string, env: NodeJS.ProcessEnv): Pro
     }
     throw error;
   }
-  const logger = createLogger(loaded.config.logging.level);
+  const redactor = configRedactor(loaded.config, loaded.cameras);
+  const logger = createLogger(loaded.config.logging.level, undefined, redactor);
   for (const camera of loaded.cameras) {
     if (!camera.config) logger.error({ camera: camera.name, problems: camera.problems }, `camera ${camera.name} disabled: invalid file ${camera.file}`);
   }
-  const daemon = new Daemon({ config: loaded.config, configFile, cameras: loaded.cameras, logger, env });
+  const daemon = new Daemon({ config: loaded.config, configFile, cameras: loaded.cameras, logger, env, redactor });
 
   let exiting = false;
   const shutdown = (code: number, why: string) => {
@@ -61,7 +63,7 @@ export async function runDaemon(configFile: string, env: NodeJS.ProcessEnv): Pro
     logger.error({ err: { message: (error as Error).message, code: (error as LookoutError).code } }, (error as Error).message);
     logger.debug({ err: error }, 'start failure stack');
     // Also plain text on stderr: what an operator reads first in `systemctl status`.
-    process.stderr.write(`lookout: ${(error as Error).message}\n`);
+    process.stderr.write(redactor.text(`lookout: ${(error as Error).message}\n`));
     shutdown(code, 'start failed');
   }
 }

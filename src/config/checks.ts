@@ -4,7 +4,7 @@
  * short `description` for the generated config reference. Messages quote the
  * offending value only through `shown()`, which masks credentials.
  */
-import { maskUrl } from './mask.js';
+import { maskWholeUrl } from './mask.js';
 
 export type Check<T> = ((value: unknown) => asserts value is T) & { readonly description: string };
 
@@ -20,7 +20,11 @@ function check<T>(description: string, test: (value: unknown) => string | null):
 
 /** The offending value for a message: short, JSON-like, credentials masked. */
 export function shown(value: unknown): string {
-  if (typeof value === 'string') return `'${maskUrl(value.length > 80 ? `${value.slice(0, 77)}...` : value)}'`;
+  if (typeof value === 'string') {
+    // Masked before it is shortened: a cut inside the userinfo would leave no '@' to find it by.
+    const masked = maskWholeUrl(value);
+    return `'${masked.length > 80 ? `${masked.slice(0, 77)}...` : masked}'`;
+  }
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
   if (value !== null && typeof value === 'object') return 'an object';

@@ -5,3 +5,5 @@ export { daemonSchema, LOG_LEVELS, type DaemonConfig } from './daemon-schema.js'
 export { cameraSchema, type CameraConfig, type CameraDefaults } from './camera-schema.js';
 export { maskUrl, maskSecrets, MASK } from './mask.js';
 export { renderConfigReference } from './reference.js';
+export { maskWholeUrl, Redactor, urlMasker, type Redact } from './mask.js';
+export { configRedactor, configSecrets } from './secrets.js';

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { CAMERA_URL_RULE, isPlainObject, isUrlLike, shown } from './checks.js';
 import { cameraSchema, type CameraConfig, type CameraDefaults } from './camera-schema.js';
 import { describeFsError, unreadableFile } from './files.js';
+import { secretsInUrl } from './mask.js';
 import { readJsonFile } from './json-file.js';
 import { checkInput, checkRequired } from './validate.js';
 
@@ -18,6 +19,11 @@ export interface CameraEntry {
   /** null when the file has problems. */
   config: CameraConfig | null;
   problems: string[];
+  /**
+   * Secrets written in the file's url (also when the file has problems), for
+   * redaction. Not enumerable, so no JSON or log of an entry carries them.
+   */
+  readonly secrets?: string[];
 }
 
 /* The name becomes an MQTT topic level and a metric label: no '/', '+', '#', spaces. */
@@ -80,5 +86,8 @@ export function loadCameraFile(file: string, defaults: CameraDefaults = {}): Cam
     props.url = path;
   }
 
-  return { name, file, config: problems.length > 0 ? null : props, problems };
+  const rawUrl = read.value['url'];
+  const secrets = typeof rawUrl === 'string' ? secretsInUrl(rawUrl) : [];
+  const entry: CameraEntry = { name, file, config: problems.length > 0 ? null : props, problems };
+  return Object.defineProperty(entry, 'secrets', { value: secrets, enumerable: false });
 }

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import { prometheusContentType } from 'prom-client';
 import { systemClock, type Clock } from '../clock.js';
+import { urlMasker, type Redact } from '../config/mask.js';
 import { LookoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { EventLoopMonitor } from './event-loop-monitor.js';
@@ -36,6 +37,8 @@ export interface HealthServerOptions {
   clock?: Clock;
   /** Event-loop lag above which /healthz fails (default 5000). */
   maxLagMs?: number;
+  /** Every body passes through it before it is sent, so no secret leaves (default: URL masking only). */
+  redactor?: Redact;
 }
 
 interface Reply {
@@ -51,6 +54,7 @@ const json = (status: number, value: unknown): Reply => ({ status, contentType: 
 
 export class HealthServer {
   readonly #options: HealthServerOptions;
+  readonly #redactor: Redact;
   readonly #logger: Logger;
   readonly #monitor: EventLoopMonitor;
   readonly #routes: Record<string, () => Reply | Promise<Reply>>;
@@ -58,6 +62,7 @@ export class HealthServer {
 
   constructor(options: HealthServerOptions) {
     this.#options = options;
+    this.#redactor = options.redactor ?? urlMasker;
     this.#logger = options.logger.child({ component: 'http' });
     this.#monitor = new EventLoopMonitor({ clock: options.clock ?? systemClock, maxLagMs: options.maxLagMs ?? 5000 });
     const { provider } = options;
@@ -136,6 +141,7 @@ export class HealthServer {
         reply = json(500, { error: (error as Error).message });
       }
     }
+    reply.body = reply.contentType === JSON_TYPE ? this.#redactor.jsonLine(reply.body) : this.#redactor.text(reply.body);
     response.writeHead(reply.status, {
       'content-type': reply.contentType,
       'content-length': Buffer.byteLength(reply.body),

@@ -14,7 +14,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { LookoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
-import { maskUrl } from '../config/mask.js';
+import { maskUrl, urlMasker, type Redact } from '../config/mask.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { readTlsFiles } from './tls-files.js';
 import { createTopics, encodePayload, type Topic, type Topics } from './topics.js';
@@ -60,6 +60,8 @@ export interface MqttPublisherOptions {
   connectTimeoutMs?: number;
   /** How long stop() waits for the broker to acknowledge `offline`. */
   stopTimeoutMs?: number;
+  /** Every payload passes through it before it is encoded, so no secret is published (default: URL masking only). */
+  redactor?: Redact;
 }
 
 export interface PublishOptions {
@@ -93,6 +95,7 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
   #client: MqttClient | null = null;
   #online = false;
   #everConnected = false;
+  readonly #redactor: Redact;
   #outageErrorLogged = false;
   #stopping: Promise<void> | null = null;
 
@@ -108,6 +111,7 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
     this.#reconnectPeriodMs = options.reconnectPeriodMs ?? 1000;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 3000;
+    this.#redactor = options.redactor ?? urlMasker;
     this.topics = createTopics(config.base_topic);
   }
 
@@ -160,7 +164,7 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
    * earlier queued message on the same topic (the broker keeps only the last).
    */
   publish<P>(topic: Topic<P>, payload: P, options: PublishOptions = {}): void {
-    const message: QueuedMessage = { topic, payload: encodePayload(payload), retain: options.retain ?? false };
+    const message: QueuedMessage = { topic, payload: encodePayload(this.#redactor.value(payload)), retain: options.retain ?? false };
     if (this.#stopping) {
       this.#logger.debug({ topic }, 'publish after stop ignored');
       return;
