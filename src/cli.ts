@@ -4,6 +4,7 @@ import { checkConfig } from './cli/check-config.js';
 import { parseArgs, USAGE, UsageError } from './cli/args.js';
 import { runDaemon } from './cli/run-daemon.js';
 import { detect } from './cli/detect.js';
+import { runTrackCommand } from './cli/track.js';
 
 async function main(): Promise<void> {
   let parsed;
@@ -30,6 +31,13 @@ async function main(): Promise<void> {
         throw error;
       });
       process.exitCode = await detect(parsed.configFile, parsed.rest);
+      return;
+    case 'track':
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') process.exit(0);
+        throw error;
+      });
+      process.exitCode = await runTrackCommand(parsed.configFile, parsed.rest, { stdout: process.stdout, stderr: process.stderr });
       return;
     case 'run':
       await runDaemon(parsed.configFile, process.env);

@@ -1,11 +1,11 @@
 /**
- * `lookout [run|check-config|detect] [--config PATH] ...`: the command and the
+ * `lookout [run|check-config|detect|track] [--config PATH] ...`: the command and the
  * daemon file. Each command parses its own further options.
  */
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../package-root.js';
 
-export const COMMANDS = ['run', 'check-config', 'detect', 'help'] as const;
+export const COMMANDS = ['run', 'check-config', 'detect', 'track', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface ParsedArgs {
@@ -20,6 +20,7 @@ export class UsageError extends Error {}
 export const USAGE = `usage: lookout [run] [--config PATH]
        lookout check-config [--config PATH]
        lookout detect FILE... [--config PATH] [--model DIR] [--runtime onnx|tfjs] [--threads N] [--json] [--annotate OUTDIR] [--min-score X]
+       lookout track FILE... [--config PATH] [--camera NAME] [--fps N] [--labels a,b] [--mot OUT] [--json] [--model NAME|DIR] [--frame-rate N]
 
 The daemon file defaults to $LOOKOUT_CONFIG, else ${join('config', 'lookout.json')} in the lookout directory.`;
 
@@ -48,6 +49,6 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
       rest.push(arg);
     }
   }
-  if (command !== 'detect' && command !== 'help' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (command !== 'detect' && command !== 'track' && command !== 'help' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   return { command, configFile: resolve(configFile), rest };
 }

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { DetectionResult } from '../detector/detection-stage.js';
-import { Tracker } from '../tracker/tracker.js';
+import { Tracker, type TrackerOutput } from '../tracker/tracker.js';
 import { TrackEventPublisher, type TrackEventSink } from '../tracker/events.js';
 import type { TrackerConfig } from '../tracker/schema.js';
 import type { DetectionsPayload } from './payloads.js';
@@ -41,7 +41,7 @@ export class CameraOutput {
     this.#events = new TrackEventPublisher({ camera: options.camera, sink: options.sink, clock: options.clock, config: options.tracker });
   }
 
-  /** Objects in view now, by label (confirmed tracks only). */
+  /** Objects counted in view now, by label (seen now or coasting through a short miss). */
   get counts(): Record<string, number> {
     return this.#tracker.counts;
   }
@@ -50,9 +50,15 @@ export class CameraOutput {
     return this.#events.stats;
   }
 
-  handle(result: DetectionResult): void {
-    this.#events.handle(this.#tracker.update(result.frame.capturedAt, result.objects));
-    if (!this.#o.publishDetections) return;
+  /** Tracks one inferred frame and publishes what follows from it; returns the tracker's view of the frame. */
+  handle(result: DetectionResult): TrackerOutput {
+    const output = this.#tracker.update(result.frame.capturedAt, result.objects);
+    this.#events.handle(output);
+    if (this.#o.publishDetections) this.#publishDetections(result);
+    return output;
+  }
+
+  #publishDetections(result: DetectionResult): void {
     // Frames with objects, plus one empty list when the scene clears.
     if (result.objects.length === 0 && !this.#lastHadObjects) return;
     this.#lastHadObjects = result.objects.length > 0;
