@@ -1,9 +1,10 @@
 /**
  * `lookout check-config`: validates the daemon file and every camera file,
- * prints every problem at once, and exits non-zero on any.
+ * prints every problem at once, and exits non-zero on any. Every line goes
+ * through the config's Redactor: no secret is printed, in any spelling.
  */
 import { ConfigError, EX_CONFIG } from '../errors.js';
-import { maskUrl } from '../config/index.js';
+import { configRedactor, maskWholeUrl, urlMasker } from '../config/index.js';
 import { loadAll } from './load-config.js';
 
 export function checkConfig(configFile: string, env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): number {
@@ -12,20 +13,23 @@ export function checkConfig(configFile: string, env: NodeJS.ProcessEnv, out: (li
     loaded = loadAll(configFile, env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) err(problem);
+      for (const problem of error.problems) err(urlMasker.text(problem));
       return EX_CONFIG;
     }
     throw error;
   }
+  const redactor = configRedactor(loaded.config, loaded.cameras);
+  const say = (line: string) => out(redactor.text(line));
+  const complain = (line: string) => err(redactor.text(line));
   let bad = 0;
-  out(`${configFile}: ok`);
-  if (loaded.cameras.length === 0) out(`${loaded.camerasDir}: no camera files (*.json)`);
+  say(`${configFile}: ok`);
+  if (loaded.cameras.length === 0) say(`${loaded.camerasDir}: no camera files (*.json)`);
   for (const camera of loaded.cameras) {
     if (camera.config) {
-      out(`${camera.file}: ok (camera ${camera.name}, ${camera.config.enabled ? 'enabled' : 'disabled'}, ${maskUrl(camera.config.url)})`);
+      say(`${camera.file}: ok (camera ${camera.name}, ${camera.config.enabled ? 'enabled' : 'disabled'}, ${maskWholeUrl(camera.config.url)})`);
     } else {
       bad++;
-      for (const problem of camera.problems) err(problem);
+      for (const problem of camera.problems) complain(problem);
     }
   }
   return bad === 0 ? 0 : EX_CONFIG;

@@ -5,14 +5,18 @@
  */
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { loadDaemonConfig } from '../config/index.js';
+import { configRedactor, loadDaemonConfig, urlMasker, type Redact } from '../config/index.js';
 import { runDetectCommand, type DetectCommandIO } from '../detector/detect-command.js';
 
 export async function detect(configFile: string, argv: string[]): Promise<number> {
   let defaults: DetectCommandIO['defaults'] = {};
+  // Errors may echo a URL given as a file argument, or the config's MQTT credentials: masked on the way out.
+  let redactor: Redact = urlMasker;
   if (existsSync(configFile)) {
     try {
-      const { detector } = loadDaemonConfig(configFile, process.env);
+      const config = loadDaemonConfig(configFile, process.env);
+      const { detector } = config;
+      redactor = configRedactor(config);
       defaults = {
         model: detector.model,
         runtime: detector.runtime,
@@ -22,10 +26,11 @@ export async function detect(configFile: string, argv: string[]): Promise<number
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       if (!argv.includes('--model')) {
-        for (const problem of error.problems) process.stderr.write(`${problem}\n`);
+        for (const problem of error.problems) process.stderr.write(`${redactor.text(problem)}\n`);
         return 78;
       }
     }
   }
-  return runDetectCommand(argv, { stdout: process.stdout, stderr: process.stderr, defaults });
+  const stderr = { write: (chunk: string) => process.stderr.write(redactor.text(chunk)) };
+  return runDetectCommand(argv, { stdout: process.stdout, stderr, defaults });
 }

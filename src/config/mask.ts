@@ -34,7 +34,7 @@ const PARAM_KEY = String.raw`[A-Za-z0-9.-]*(?:pass|pwd|psw|secret|token|key|auth
  */
 const PARAM = new RegExp(String.raw`([?&;/_]${PARAM_KEY}=)(.*?)(?=[?&;/_][A-Za-z0-9.-]+=|\s|$)`, 'gim');
 /* The same in a value that is one URL as a whole (a config value): whitespace belongs to the value. */
-const WHOLE_PARAM = new RegExp(String.raw`([?&;/_]${PARAM_KEY}=)(.*?)(?=[?&;/_][A-Za-z0-9.-]+=|$)`, 'gi');
+const WHOLE_PARAM = new RegExp(String.raw`([?&;/_]${PARAM_KEY}=)(.*?)(?=[?&;/_][A-Za-z0-9.-]+=|$)`, 'gis');
 
 /*
  * Scheme-less `user:password@host` in free text ("connect admin:pw@10.0.0.2
@@ -249,6 +249,8 @@ function secretForms(secret: string): string[] {
     forms.add(encoded.replace(/%20/g, '+'));
     forms.add(userinfoEncoded(plain));
     forms.add(encodeURI(plain));
+    // RFC 3986 encoders (curl, Python's quote) also encode ! ' ( ) *.
+    forms.add(encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
     for (const form of [...forms]) {
       forms.add(form.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
       forms.add(form.replace(/%[0-9a-f]{2}/g, (h) => h.toUpperCase()));

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { maskSecrets, maskUrl } from '../../../src/config/mask.js';
+import { maskSecrets, maskUrl, maskWholeUrl, Redactor } from '../../../src/config/mask.js';
 
 const cases: Array<[string, string, string]> = [
   ['rtsp://admin:secret@10.0.0.2:554/stream1', 'rtsp://admin:***@10.0.0.2:554/stream1', 'user and password'],
@@ -20,7 +20,28 @@ const cases: Array<[string, string, string]> = [
   ['../demo/clip.mp4', '../demo/clip.mp4', 'file path unchanged'],
   ['not a url', 'not a url', 'plain text unchanged'],
   ['', '', 'empty string'],
+  [`rtsp://cam:it'sme"<x> y@host/live`, 'rtsp://cam:***@host/live', 'quotes, angle brackets and a space in the password'],
+  ['rtsp://10.0.0.2/user=admin_password=se_cret_channel=1', 'rtsp://10.0.0.2/user=admin_password=***_channel=1', "DVR path parameters joined by '_' (a '_' inside the password kept hidden)"],
+  ['rtsp://h/live;PWD=x1;stream=0', 'rtsp://h/live;PWD=***;stream=0', "';' parameter, key in capitals"],
+  ['rtsp://h/live?api_key=k&auth=a&x=1', 'rtsp://h/live?api_key=***&auth=***&x=1', 'key and auth parameters'],
+  ['[rtsp @ 0x55] rtsp://u:pw@h:554/x: Connection refused', '[rtsp @ 0x55] rtsp://u:***@h:554/x: Connection refused', "ffmpeg's line: the '@' before the URL is not its userinfo"],
+  ['rtsp://cam/x failed: mail me@example', 'rtsp://cam/x failed: mail me@example', "a later '@' after whitespace is not taken for a userinfo"],
 ];
+
+test('maskWholeUrl: a value that is one URL may hold whitespace in a parameter', (t) => {
+  t.is(maskWholeUrl('rtsp://h/live?password=a b c&x=1'), 'rtsp://h/live?password=***&x=1', 'the whole value is masked');
+  t.is(maskUrl('rtsp://h/live?password=abc failed'), 'rtsp://h/live?password=*** failed', 'in text, whitespace ends the value');
+});
+
+test('Redactor: known secrets go in every spelling, short ones only by URL structure', (t) => {
+  const redactor = new Redactor([`it'sme"<x> y`, 'p%40ss-w0rd', 'ab']);
+  t.is(redactor.text(`open rtsp://u:it'sme%22%3Cx%3E%20y@h/ failed`), 'open rtsp://u:***@h/ failed', 'percent-encoded form');
+  t.is(redactor.text(`echo it'sme"<x> y and it%27sme%22%3cx%3e%20y`), 'echo *** and ***', 'raw and lower-case percent-encoded forms');
+  t.is(redactor.text('user p@ss-w0rd and p%40ss-w0rd'), 'user *** and ***', 'the decoded spelling of an encoded secret too');
+  t.is(redactor.text('tab and about'), 'tab and about', 'a 2-character secret is not blanked out of ordinary words');
+  t.is(redactor.text('rtsp://u:ab@h/'), 'rtsp://u:***@h/', 'but it is masked inside a URL');
+  t.is(redactor.jsonLine('{"msg":"x it\'sme\\"<x> y","n":1}\n'), '{"msg":"x ***","n":1}\n', 'a JSON line stays valid JSON');
+});
 
 for (const [input, expected, what] of cases) {
   test(`maskUrl: ${what}`, (t) => {
