@@ -2,8 +2,11 @@
  * Time is injected so that backoff, stall detection and schedulers can be
  * tested with exact expectations instead of sleeping.
  */
+import { clearTimer, setTimer } from './timers.js';
+
 export interface Clock {
   now(): number;
+  /** Throws TimerDelayError for a delay a timer cannot honour (see timers.ts). */
   setTimeout(fn: () => void, ms: number): Timer;
   clearTimeout(timer: Timer): void;
 }
@@ -12,6 +15,6 @@ export type Timer = { unref?: () => unknown } | number;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+  setTimeout: (fn, ms) => setTimer(fn, ms),
+  clearTimeout: (timer) => clearTimer(timer as NodeJS.Timeout),
 };

@@ -5,6 +5,7 @@
 import { ConfigError, EX_CONFIG, LookoutError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { Daemon } from '../daemon.js';
+import { setTimer } from '../timers.js';
 import { loadAll } from './load-config.js';
 import { configRedactor } from '../config/index.js';
 
@@ -38,7 +39,7 @@ export async function runDaemon(configFile: string, env: NodeJS.ProcessEnv): Pro
     if (exiting) return;
     exiting = true;
     logger.info({ why }, 'shutting down');
-    const deadline = setTimeout(() => {
+    const deadline = setTimer(() => {
       logger.error(`shutdown took longer than ${STOP_DEADLINE_MS} ms; exiting anyway`);
       process.exit(code === 0 ? 1 : code);
     }, STOP_DEADLINE_MS);

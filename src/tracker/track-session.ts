@@ -7,7 +7,7 @@
  * `npm run eval:track` run on it, so what they measure is what the daemon
  * would publish for the same frames at the same capture times.
  */
-import type { Clock, Timer } from '../clock.js';
+import { systemClock, type Clock, type Timer } from '../clock.js';
 import { DetectionStage } from '../detector/detection-stage.js';
 import type { ConfiguredFilter } from '../detector/filters.js';
 import type { RuntimePlugin } from '../detector/model.js';
@@ -51,10 +51,10 @@ class FrameClock implements Clock {
     return this.at;
   }
   setTimeout(fn: () => void, ms: number): Timer {
-    return setTimeout(fn, ms);
+    return systemClock.setTimeout(fn, ms);
   }
   clearTimeout(timer: Timer): void {
-    clearTimeout(timer as NodeJS.Timeout);
+    systemClock.clearTimeout(timer);
   }
 }
 

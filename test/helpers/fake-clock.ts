@@ -1,4 +1,5 @@
 import type { Clock, Timer } from '../../src/clock.js';
+import { checkedDelay } from '../../src/timers.js';
 
 /** A Clock whose time moves only when a test calls advance(). */
 export class FakeClock implements Clock {
@@ -11,7 +12,8 @@ export class FakeClock implements Clock {
 
   setTimeout = (fn: () => void, ms: number): Timer => {
     const id = this.nextId++;
-    this.timers.set(id, { at: this.time + Math.max(0, ms), fn });
+    // Refuses what the real clock refuses, so a unit test catches a delay no timer can honour.
+    this.timers.set(id, { at: this.time + checkedDelay(ms), fn });
     return id;
   };
 
