@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Brings a fresh clone to the point where `npm start` / `npm test` can run:
 // system packages from apt, node_modules from the lockfile, then the build.
+// Each step does nothing when it is already done (a second `npm start` only
+// checks), and prints one line when it has work to do.
 //
 // Plain JavaScript on purpose: it runs before node_modules and dist/ exist, so
 // it may use nothing but Node's standard library.
@@ -9,11 +11,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './build-stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-// The GStreamer RTSP server is what the integration tests stream from
-// (../shared/PLATFORM.md); systemd brings systemd-analyze for the unit check.
+// The GStreamer RTSP server is what the integration tests stream from;
+// systemd brings systemd-analyze for the unit check.
 const APT_PACKAGES = {
   start: ['ffmpeg'],
   test: [
@@ -58,7 +61,7 @@ function ensureAptPackages(mode) {
     console.error(`lookout setup: missing system packages: ${missing.join(', ')}.\nInstall them with:\n  sudo apt-get update && sudo ${command}`);
     process.exit(1);
   }
-  console.log(`lookout setup: installing ${missing.join(' ')}`);
+  console.log(`lookout setup: installing system packages: ${missing.join(' ')}…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   // An install from stale package lists fails on 404s, so refresh once and retry.
   if (run('sh', ['-c', command], { env }) !== 0) {
@@ -77,7 +80,12 @@ function ensureNodeModules() {
   const stamp = join(root, 'node_modules', '.lookout-lock-sha256');
   const hash = lockHash();
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  console.log('lookout setup: node_modules missing or stale, running npm ci');
+  const why = !existsSync(join(root, 'node_modules'))
+    ? 'none installed yet'
+    : existsSync(stamp)
+      ? 'package-lock.json changed'
+      : 'no record of the last install';
+  console.log(`lookout setup: installing node modules (npm ci; ${why})…`);
   // allowScripts in package.json already skips onnxruntime-node's CUDA download
   // on npm 11; the variable does the same on older npm.
   const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
@@ -89,7 +97,8 @@ function ensureNodeModules() {
 }
 
 function build() {
-  if (run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']) !== 0) {
+  const result = ensureBuilt(root);
+  if (result.failed) {
     console.error('lookout setup: the TypeScript build failed');
     process.exit(1);
   }
