@@ -9,6 +9,7 @@ import {
   maskRects,
   number,
   scoreOrModel,
+  seconds,
   stringArray,
 } from './checks.js';
 import { leaf, type ConfigOf, type DeepPartial } from './schema.js';
@@ -99,13 +100,13 @@ export const cameraDefaultableSchema = {
     }),
   },
   stall_timeout_s: leaf({
-    doc: 'Restart the stream when no frame arrived for this many seconds.',
-    check: number({ min: 0, minExclusive: true }),
+    doc: 'Restart the stream when no frame arrived for this many seconds (at most an hour).',
+    check: seconds({ min: 0, minExclusive: true, max: 3600 }),
     default: 10,
   }),
   rtsp_timeout_s: leaf({
-    doc: "RTSP socket timeout in seconds (ffmpeg's -timeout).",
-    check: number({ min: 0, minExclusive: true }),
+    doc: "RTSP socket timeout in seconds (ffmpeg's -timeout; at most 10 minutes).",
+    check: seconds({ min: 0, minExclusive: true, max: 600 }),
     default: 5,
   }),
   ffmpeg: {

@@ -78,6 +78,32 @@ export function number(opts: { min: number; minExclusive?: boolean; max?: number
   });
 }
 
+/** A readable span for a number of seconds: 3600 -> "1 h". */
+function span(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+export type DurationCheck = Check<number> & { readonly maxSeconds: number };
+
+/**
+ * A duration in seconds with a documented maximum. Every duration key has one:
+ * a timer cannot wait longer than 2^31-1 ms (about 24.8 days), and Node fires
+ * a longer one after 1 ms, so an unbounded key turns a typo into a flood.
+ */
+export function seconds(opts: { min: number; minExclusive?: boolean; max: number }): DurationCheck {
+  const { min, minExclusive = false, max } = opts;
+  if (max * 1000 > 2 ** 31 - 1) throw new RangeError(`a duration maximum of ${max} s is beyond what a timer can wait`);
+  const range = `${minExclusive ? '>' : '>='} ${min} and <= ${max} (${span(max)})`;
+  const fn = check<number>(`seconds ${range}`, (v) => {
+    const ok = typeof v === 'number' && Number.isFinite(v) && (minExclusive ? v > min : v >= min) && v <= max;
+    return ok ? null : `must be a number of seconds ${range}, got ${shown(v)}`;
+  });
+  return Object.assign(fn, { maxSeconds: max }) as DurationCheck;
+}
+
 /* Scores are not comparable across models (a CenterNet heat peak runs higher than a YOLOv8
    IoU-aware class score), so by default a camera takes its model's own threshold. */
 export const scoreOrModel = check<number | 'model'>('number 0..1 or "model"', (v) =>

@@ -14,6 +14,7 @@ import {
   number,
   oneOf,
   plainObject,
+  seconds,
   secretString,
   string,
 } from './checks.js';
@@ -100,8 +101,8 @@ export const daemonSchema = {
       env: 'LOOKOUT_MQTT_MAX_QUEUE',
     }),
     stats_interval_s: leaf({
-      doc: 'Seconds between stats messages.',
-      check: number({ min: 0, minExclusive: true }),
+      doc: 'Seconds between stats messages (at most a day).',
+      check: seconds({ min: 0, minExclusive: true, max: 86400 }),
       default: 30,
       env: 'LOOKOUT_MQTT_STATS_INTERVAL_S',
     }),
@@ -200,8 +201,8 @@ export const daemonSchema = {
       env: 'LOOKOUT_SCHEDULER_TEMP_LIMIT_C',
     }),
     interval_s: leaf({
-      doc: 'Seconds between load samples, each one a step of the budget.',
-      check: number({ min: 0.1 }),
+      doc: 'Seconds between load samples, each one a step of the budget (at most an hour).',
+      check: seconds({ min: 0.1, max: 3600 }),
       default: 1,
       env: 'LOOKOUT_SCHEDULER_INTERVAL_S',
     }),

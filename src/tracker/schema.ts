@@ -5,7 +5,7 @@
  * string says what the knob trades off; the tracker's file comment says how
  * they work together.
  */
-import { integer, number } from '../config/checks.js';
+import { integer, number, seconds } from '../config/checks.js';
 import { leaf, type ConfigOf } from '../config/schema.js';
 
 export const trackerSchema = {
@@ -15,7 +15,7 @@ export const trackerSchema = {
       'and only detections at or above it can start an object (weaker ones, down to detect.min_score, only continue one). ' +
       'Higher keeps faint false detections (litter, shadows) out; lower announces distant or half-hidden objects sooner.',
     check: number({ min: 0, max: 1 }),
-    default: 0.4,
+    default: 0.45,
   }),
   min_hits: leaf({
     doc:
@@ -28,15 +28,15 @@ export const trackerSchema = {
     doc:
       'Seconds an announced object still counts after its last detection, its box predicted from its motion (a missed detection, a person behind a pole). ' +
       'Longer bridges longer misses; shorter drops an object that left the picture from the count sooner.',
-    check: number({ min: 0 }),
-    default: 1,
+    check: seconds({ min: 0, max: 3600 }),
+    default: 0.5,
   }),
   max_age_s: leaf({
     doc:
       'Seconds an announced object may go undetected before it ends ("end" event); until then a detection where it should be takes up the same id again. ' +
       'It also needs two missed inferred frames in a row, so one missed detection never ends it, even at detect.idle_fps. ' +
       'Longer keeps ids across longer occlusions but risks giving an old id to a newcomer.',
-    check: number({ min: 0, minExclusive: true }),
+    check: seconds({ min: 0, minExclusive: true, max: 3600 }),
     default: 3,
   }),
   iou_min: leaf({
@@ -44,32 +44,32 @@ export const trackerSchema = {
       "Least overlap (IoU, 0..1) between an object's predicted (or last) box and a detection of the same label for them to be the same object. " +
       'Lower follows fast or rarely inferred objects; higher keeps two people who pass close from swapping ids.',
     check: number({ min: 0, minExclusive: true, max: 1 }),
-    default: 0.3,
+    default: 0.2,
   }),
   duplicate_iou: leaf({
     doc:
       'Two boxes of one label that overlap at least this much (IoU, 0..1) in one frame are one object: the weaker box is dropped and two objects in that much overlap count once. ' +
       'Lower merges the double boxes a detector puts on one person; higher keeps people in a tight group apart.',
     check: number({ min: 0, minExclusive: true, max: 1 }),
-    default: 0.6,
+    default: 0.5,
   }),
   stationary_s: leaf({
     doc:
       'Seconds an object must stay in place (its box overlapping where it settled by IoU 0.6 or more) to be marked "stationary": true in its events. ' +
       'A stationary object is kept and counted through misses for stationary_max_age_s, so a parked car seen at the keep-alive rate keeps its id.',
-    check: number({ min: 0, minExclusive: true }),
+    check: seconds({ min: 0, minExclusive: true, max: 86400 }),
     default: 10,
   }),
   stationary_max_age_s: leaf({
     doc:
       'Seconds a stationary object may go undetected before it ends (instead of max_age_s). ' +
       'Longer rides out long gaps in the detections of a parked car; shorter ends one that drove off sooner.',
-    check: number({ min: 0, minExclusive: true }),
+    check: seconds({ min: 0, minExclusive: true, max: 86400 }),
     default: 30,
   }),
   update_interval_s: leaf({
     doc: 'Fewest seconds between two "update" events of one object; an update is sent only when the object moved, its top score rose, or it became (or stopped being) stationary.',
-    check: number({ min: 0 }),
+    check: seconds({ min: 0, max: 3600 }),
     default: 2,
   }),
 };
