@@ -1,8 +1,10 @@
 /**
- * `lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N]
+ * `lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N|auto]
  *  [--json] [--annotate OUTDIR] [--min-score X]`
  * Runs the model on images and video files decoded by ffmpeg, letterboxed like
- * the ingest path, and prints one line per image or video frame.
+ * the ingest path, and prints one line per image or video frame, in argument
+ * order. Photos are decoded in batches of up to PHOTO_BATCH per ffmpeg (same
+ * pixels as one ffmpeg per file); videos and GIFs one file at a time.
  * Exit: 0 ok, 64 usage, 66 an input could not be read (others still run),
  * 78 model or config refused.
  */
@@ -16,7 +18,7 @@ import { defaultDetectFilter } from './filters.js';
 import { FrameDetector } from './frame-detector.js';
 import { resolveModelDir } from '../config/load-daemon.js';
 import type { DecodeOptions } from './yolo-decode.js';
-import { decodeFrames, probeMedia } from './media.js';
+import { decodeFrames, decodeImageBatch, isStillImageFile, MediaError, probeImages, probeMedia, unreadableReason, type MediaInfo } from './media.js';
 import type { LoadedModel } from './model.js';
 import { modelMinScore } from './model-dir.js';
 import { getRuntime } from './runtimes/registry.js';
@@ -99,25 +101,95 @@ function parseFlags(argv: string[], io: DetectCommandIO): Flags | string {
   };
 }
 
-async function detectFile(file: string, model: LoadedModel, flags: Flags & { minScore: number }, io: DetectCommandIO): Promise<void> {
+type Resolved = Flags & { minScore: number };
+
+function writeLine(line: DetectLine, flags: Resolved, io: DetectCommandIO): void {
+  io.stdout.write(flags.json ? `${JSON.stringify(line)}\n` : humanLine(line));
+}
+
+/** One file through its own ffprobe + ffmpeg: videos, GIFs, and photos a batch could not take. */
+async function detectFile(file: string, detector: FrameDetector, model: LoadedModel, flags: Resolved, io: DetectCommandIO): Promise<void> {
   const info = await probeMedia(file);
   const lb = computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight);
-  // The daemon file's NMS settings, so the CLI sees what the daemon would publish.
-  const detector = new FrameDetector(model, io.defaults?.decode ?? {});
   const boxes: FrameBoxes[][] = [];
   let frame = 0;
   for await (const rgb of decodeFrames(file, model.inputWidth, model.inputHeight, lb)) {
     const result = await detector.detect(rgb, lb, flags.minScore);
-    const line = toLine(file, frame, info.width, info.height, result.inferenceMs, result.detections);
-    io.stdout.write(flags.json ? `${JSON.stringify(line)}\n` : humanLine(line));
+    writeLine(toLine(file, frame, info.width, info.height, result.inferenceMs, result.detections), flags, io);
     if (flags.annotate) boxes.push(result.detections);
     frame++;
   }
-  if (frame === 0) throw new Error(`${file}: ffmpeg decoded no frames`);
+  if (frame === 0) throw new MediaError(file, 'ffmpeg decoded no frames');
   if (flags.annotate) {
     const out = await annotateFile(file, info, boxes, flags.annotate);
     io.stderr.write(`annotated: ${out}\n`);
   }
+}
+
+/** Photos per batch: two ffmpeg processes per batch instead of two per photo. */
+export const PHOTO_BATCH = 32;
+
+/**
+ * Still images, in order: sizes from one ffmpeg, pixels from one more (see
+ * media.ts). A file that cannot be read is reported by name and the rest go
+ * on; if the batch decode itself fails, the files it did not deliver are read
+ * one by one, so the error lands on the file that caused it.
+ * Returns whether any file failed.
+ */
+async function detectPhotos(files: string[], detector: FrameDetector, model: LoadedModel, flags: Resolved, io: DetectCommandIO): Promise<boolean> {
+  let failed = false;
+  const fail = (err: unknown) => {
+    failed = true;
+    io.stderr.write(`lookout detect: ${(err as Error).message}\n`);
+  };
+  const readable = files.filter((f) => unreadableReason(f) === null);
+  const probed = new Map<string, MediaInfo | MediaError>();
+  (await probeImages(readable)).forEach((r, i) => probed.set(readable[i]!, r));
+  const items = files.flatMap((file) => {
+    const info = probed.get(file);
+    return info && !(info instanceof MediaError) ? [{ file, info, lb: computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight) }] : [];
+  });
+  const frames = items.length > 0 ? decodeImageBatch(items, model.inputWidth, model.inputHeight) : null;
+  let batchBroken = false;
+  let next = 0; // index into items of the next frame the batch delivers
+  try {
+    for (const file of files) {
+      const info = probed.get(file);
+      if (!info) {
+        fail(new MediaError(file, unreadableReason(file) ?? 'cannot be read'));
+        continue;
+      }
+      if (info instanceof MediaError) {
+        fail(info);
+        continue;
+      }
+      const item = items[next++]!;
+      let rgb: Buffer | null = null;
+      if (!batchBroken && frames) {
+        try {
+          const r = await frames.next();
+          rgb = r.done ? null : r.value;
+          if (r.done) batchBroken = true;
+        } catch {
+          batchBroken = true;
+        }
+      }
+      try {
+        if (rgb === null) {
+          await detectFile(file, detector, model, flags, io);
+          continue;
+        }
+        const result = await detector.detect(rgb, item.lb, flags.minScore);
+        writeLine(toLine(file, 0, item.info.width, item.info.height, result.inferenceMs, result.detections), flags, io);
+        if (flags.annotate) io.stderr.write(`annotated: ${await annotateFile(file, item.info, [result.detections], flags.annotate)}\n`);
+      } catch (err) {
+        fail(err);
+      }
+    }
+  } finally {
+    await frames?.return(undefined);
+  }
+  return failed;
 }
 
 export async function runDetectCommand(argv: string[], io: DetectCommandIO): Promise<number> {
@@ -136,11 +208,22 @@ export async function runDetectCommand(argv: string[], io: DetectCommandIO): Pro
   if (flags.annotate) fs.mkdirSync(flags.annotate, { recursive: true });
   // The model loaded, so its lookout-model.json (if any) has been validated already.
   const resolved = { ...flags, minScore: flags.minScore ?? modelMinScore(flags.model, defaultDetectFilter.min_score) };
+  // The daemon file's NMS settings, so the CLI sees what the daemon would publish.
+  const detector = new FrameDetector(model, io.defaults?.decode ?? {});
   let failed = false;
   try {
-    for (const file of flags.files) {
+    for (let i = 0; i < flags.files.length; ) {
+      // Runs of still images go in batches; anything else (videos, GIFs) one by one, in argument order.
+      let j = i;
+      while (j < flags.files.length && j - i < PHOTO_BATCH && isStillImageFile(flags.files[j]!)) j++;
+      if (j > i) {
+        if (await detectPhotos(flags.files.slice(i, j), detector, model, resolved, io)) failed = true;
+        i = j;
+        continue;
+      }
+      const file = flags.files[i++]!;
       try {
-        await detectFile(file, model, resolved, io);
+        await detectFile(file, detector, model, resolved, io);
       } catch (err) {
         failed = true;
         io.stderr.write(`lookout detect: ${(err as Error).message}\n`);

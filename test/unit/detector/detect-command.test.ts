@@ -70,3 +70,45 @@ test('usage errors exit 64, a bad model 78, an unreadable input 66', async (t) =
   t.is(await runDetectCommand([path.join(tmp, 'missing.png'), '--model', generateTestModel()], c2.io), 66, 'missing input file');
   t.regex(c2.err.join(''), /missing\.png/, 'names the input');
 });
+
+test('photos, videos and bad files mixed: one line per photo in argument order, each bad file named with its reason, no command line', async (t) => {
+  // Boxes at known places in photos of different formats and sizes (each batch entry has its own letterbox).
+  const a = media('mix-a.png', '64x64', 'x=10:y=20:w=20:h=21', ['-frames:v', '1']);
+  const b = media('mix-b.jpg', '128x96', 'x=20:y=24:w=40:h=42', ['-frames:v', '1', '-q:v', '1']);
+  const c = media('mix-c.bmp', '96x128', 'x=24:y=20:w=42:h=40', ['-frames:v', '1']);
+  const clip = media('mix-d.mp4', '64x64', 'x=10:y=20:w=20:h=21', ['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv444p']);
+  const missing = path.join(tmp, 'mix-missing.jpg');
+  const corrupt = path.join(tmp, 'mix-corrupt.png');
+  fs.writeFileSync(corrupt, 'not a png at all');
+  const cap = capture();
+  const code = await runDetectCommand([a, missing, b, clip, corrupt, c, '--model', generateTestModel(), '--json', '--min-score', '0.5'], cap.io);
+  t.is(code, 66, 'exit 66: some inputs could not be read, the others ran');
+  const lines = cap.out.map((l) => JSON.parse(l) as DetectLine);
+  t.deepEqual(lines.map((l) => [path.basename(l.file), l.frame, l.width, l.height]),
+    [['mix-a.png', 0, 64, 64], ['mix-b.jpg', 0, 128, 96], ...[0, 1, 2, 3, 4].map((f) => ['mix-d.mp4', f, 64, 64]), ['mix-c.bmp', 0, 96, 128]],
+    'readable files in argument order, source sizes per file');
+  const near = (box: number[] | undefined, expected: number[]) => box !== undefined && box.every((v, i) => Math.abs(v - expected[i]!) <= 2);
+  t.deepEqual(lines[0]!.objects[0]?.box, [10, 20, 30, 41], 'png at model size: exact box');
+  t.true(near(lines[1]!.objects[0]?.box, [20, 24, 60, 66]), `jpg 128x96: box ${JSON.stringify(lines[1]!.objects[0]?.box)} in source pixels`);
+  t.true(near(lines.at(-1)!.objects[0]?.box, [24, 20, 66, 60]), `bmp 96x128: box ${JSON.stringify(lines.at(-1)!.objects[0]?.box)} in source pixels`);
+  const err = cap.err.join('');
+  t.regex(err, /mix-missing\.jpg: no such file/, 'missing file named with the reason');
+  t.regex(err, /mix-corrupt\.png: ffmpeg cannot read it \(/, 'corrupt file named with the reason');
+  t.notRegex(err, /ffprobe|-show_entries|Command failed|-filter_complex/, 'no internal command line');
+});
+
+test('a batch gives the same lines as one file at a time', async (t) => {
+  const files = ['320x240', '200x300', '64x64', '333x217'].map((size, i) =>
+    media(`same-${i}.${['jpg', 'png', 'webp', 'tiff'][i]}`, size, `x=${5 + i}:y=${7 + 2 * i}:w=${30 + i}:h=${25 + 3 * i}`, ['-frames:v', '1']));
+  const model = generateTestModel();
+  const together = capture();
+  t.is(await runDetectCommand([...files, '--model', model, '--json'], together.io), 0, `batch exit 0 (${together.err.join('')})`);
+  const alone: string[] = [];
+  for (const f of files) {
+    const one = capture();
+    t.is(await runDetectCommand([f, '--model', model, '--json'], one.io), 0, `${f} alone exit 0`);
+    alone.push(...one.out);
+  }
+  const strip = (l: string) => ({ ...(JSON.parse(l) as DetectLine), inference_ms: 0 });
+  t.deepEqual(together.out.map(strip), alone.map(strip), 'identical lines (boxes, scores, sizes) but for the timing');
+});
