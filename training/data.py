@@ -1,17 +1,23 @@
 """Training targets and augmentation.
 
-Targets per image (xyxy in source pixels, COCO-80 ids):
-- sets with full COCO labels: the ground truth;
-- sets with partial labels: the ground truth for the classes the set labels,
-  plus teacher pseudo-labels (score >= --pseudo-thr) for every other class;
-- openimages_rf5_valtest (partial, group boxes) and the unlabelled set: the
-  teacher's pseudo-labels only.
-The teacher's detections come from `lookout detect --json` on mb3-centernet
-at 512 (training/cache/teacher-512.jsonl).
+Each training image is a record (path, ground-truth boxes, the classes its labels are complete
+for): every class for the sets with full COCO labels; the labelled classes for the sets with
+partial labels; none for the unlabelled sets (and for openimages_rf5_valtest, whose partial
+labels include group boxes).
 
-Augmentation (applied when the backbone features are cached, K variants per
-image): letterbox, random scale/translate, horizontal flip, HSV jitter, and
-2x2 mosaic.
+Everything else comes from the teacher, mb3-centernet, run on each augmented view as it is
+trained (train.py: its CenterNet head, with its box sides, on the backbone features the student
+computes anyway), so that every view of every photo without complete labels gets the teacher's
+boxes as targets for the task-aligned assignment (`merge_pseudo`):
+- a class the photo's labels do not cover: the teacher's boxes scoring >= PSEUDO_THR;
+- a class they cover, on a set with partial labels: the teacher's confident boxes (>= COMPLETE_THR)
+  that overlap no ground-truth box of their class (those sets leave some objects unboxed, e.g.
+  crowds in the background).
+A mosaic joins four photos with different label coverage, so each view carries its regions: the
+rectangle where each photo landed and the classes its labels cover; a teacher box belongs to the
+region holding its centre.
+
+Augmentation: letterbox, random scale/translate, horizontal flip, HSV jitter, and 2x2 mosaic.
 """
 import json
 import os
@@ -25,9 +31,13 @@ from common import load_rgb
 FULL = {'train_coco128', 'train_cocomini', 'train_cocotiny', 'coco_tinycoco2_train2017', 'coco_tinycoco2_val2017'}
 PARTIAL = {
     'highway_vehicles_rf_tidar': {0, 2, 3, 5, 7},
+    'highway_vehicles_rf_train': {0, 2, 3, 5, 7},
+    'person_capston2_rf': {0},
     'train_voc2012_indoor': {0, 24, 39, 41, 45, 56, 57, 58, 59, 60, 62, 65, 71, 73, 75},
 }
-TEACHER_ONLY = {'openimages_rf5_valtest', 'unlabelled_cocomini_val2017'}
+TEACHER_ONLY = {'openimages_rf5_valtest', 'unlabelled_cocomini_val2017', 'video_intel_samples'}
+PSEUDO_THR, COMPLETE_THR, COMPLETE_IOU = 0.3, 0.5, 0.3
+ALL = frozenset(range(80))
 PAD = 114
 
 
@@ -43,7 +53,7 @@ def read_yolo_labels(path, w, h):
     return out
 
 
-def read_teacher(jsonl):
+def read_teacher(jsonl):  # the offline teacher pass's output (teacher_pass.py)
     """file basename path (relative 'set/images/x.jpg') -> [(cls, x1,y1,x2,y2, score)]."""
     out = {}
     for line in open(jsonl):
@@ -53,28 +63,46 @@ def read_teacher(jsonl):
     return out
 
 
-def targets_for(rel, data, teacher, thr):
-    """(image path, [(cls,x1,y1,x2,y2)]) for one image of the training list."""
+def targets_for(rel, data):
+    """(image path, ground-truth [(cls,x1,y1,x2,y2)] in source pixels, classes the labels cover)."""
     s = rel.split('/')[0]
     path = os.path.join(data, rel)
     stem = os.path.splitext(os.path.basename(rel))[0]
     with Image.open(path) as im:
         w, h = im.size
-    t = [d[:5] for d in teacher.get(rel, []) if d[5] >= thr]
     if s in FULL:
-        boxes = read_yolo_labels(os.path.join(data, s, 'labels', stem + '.txt'), w, h)
-    elif s in PARTIAL:
-        known = PARTIAL[s]
+        return path, read_yolo_labels(os.path.join(data, s, 'labels', stem + '.txt'), w, h), ALL
+    if s in PARTIAL:
         sub = 'labels_partial' if os.path.isdir(os.path.join(data, s, 'labels_partial')) else 'labels'
-        gt = read_yolo_labels(os.path.join(data, s, sub, stem + '.txt'), w, h)
-        boxes = gt + [d for d in t if d[0] not in known]
-    elif s in TEACHER_ONLY:
-        if rel not in teacher:
-            raise KeyError(f'{rel}: no teacher detections in the teacher file')
-        boxes = t
-    else:
-        raise ValueError(f'{rel}: unknown set {s}')
-    return path, boxes
+        return path, read_yolo_labels(os.path.join(data, s, sub, stem + '.txt'), w, h), frozenset(PARTIAL[s])
+    if s in TEACHER_ONLY:
+        return path, [], frozenset()
+    raise ValueError(f'{rel}: unknown set {s}')
+
+
+def merge_pseudo(gt, regions, teacher):
+    """Targets of one view: its ground truth plus the teacher's boxes [(cls,x1,y1,x2,y2,score)]
+    where the region holding the box's centre has no complete labels for that class."""
+    out = list(gt)
+    for c, x1, y1, x2, y2, sc in teacher:
+        cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+        known = next((k for (a, b, cc, d, k) in regions if a <= cx < cc and b <= cy < d), None)
+        if known is None or known is ALL:
+            continue
+        if c not in known:
+            if sc >= PSEUDO_THR:
+                out.append((c, x1, y1, x2, y2))
+        elif sc >= COMPLETE_THR and all(g[0] != c or _iou(g[1:], (x1, y1, x2, y2)) < COMPLETE_IOU for g in gt):
+            out.append((c, x1, y1, x2, y2))
+    return out
+
+
+def _iou(a, b):
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
 
 
 def _hsv(img, rng, hg=0.015, sg=0.7, vg=0.4):
@@ -124,7 +152,7 @@ def letterbox_sample(img, boxes, S):
     s = min(S / w, S / h)
     canvas = np.full((S, S, 3), PAD, np.uint8)
     nb = _place(canvas, img, boxes, s, (S - round(w * s)) // 2, (S - round(h * s)) // 2)
-    return canvas, _clip(nb, S, S)
+    return canvas, _clip(nb, S, S), [(0, 0, S, S)]
 
 
 def affine_sample(img, boxes, S, rng, scale=(0.6, 1.4), translate=0.15):
@@ -137,7 +165,7 @@ def affine_sample(img, boxes, S, rng, scale=(0.6, 1.4), translate=0.15):
     nb = _clip(_place(canvas, img, boxes, s, ox, oy), S, S)
     if rng.random() < 0.5:
         canvas, nb = _flip(canvas, nb)
-    return _hsv(canvas, rng), nb
+    return _hsv(canvas, rng), nb, [(0, 0, S, S)]
 
 
 def mosaic_sample(items, S, rng):
@@ -146,7 +174,7 @@ def mosaic_sample(items, S, rng):
     C = 2 * S
     canvas = np.full((C, C, 3), PAD, np.uint8)
     xc, yc = int(rng.uniform(0.6, 1.4) * S), int(rng.uniform(0.6, 1.4) * S)
-    allb = []
+    allb, rects = [], []
     for i, (img, boxes) in enumerate(items):
         h, w = img.shape[:2]
         s = min(S / w, S / h) * rng.uniform(0.7, 1.3)
@@ -154,6 +182,7 @@ def mosaic_sample(items, S, rng):
         ox = xc - nw if i in (0, 2) else xc
         oy = yc - nh if i in (0, 1) else yc
         allb += _place(canvas, img, boxes, s, ox, oy)
+        rects.append((ox, oy, ox + nw, oy + nh))
     win = int(1.4 * S)
     wx = int(np.clip(xc - win / 2 + rng.uniform(-0.2, 0.2) * S, 0, C - win))
     wy = int(np.clip(yc - win / 2 + rng.uniform(-0.2, 0.2) * S, 0, C - win))
@@ -162,24 +191,32 @@ def mosaic_sample(items, S, rng):
     out = np.asarray(Image.fromarray(crop).resize((S, S), Image.BILINEAR))
     nb = [(c, (a - wx) * k, (b - wy) * k, (cc - wx) * k, (d - wy) * k) for c, a, b, cc, d in allb]
     nb = _clip(nb, S, S)
+    # Later quadrants are pasted over earlier ones, so the first rectangle holding a point is the last pasted.
+    regions = [((a - wx) * k, (b - wy) * k, (cc - wx) * k, (d - wy) * k) for a, b, cc, d in reversed(rects)]
     if rng.random() < 0.5:
         out, nb = _flip(out, nb)
-    return _hsv(out, rng), nb
+        regions = [(S - x2, y1, S - x1, y2) for x1, y1, x2, y2 in regions]
+    return _hsv(out, rng), nb, regions
 
 
 def make_variant(k, idx, records, S, seed, cache_img):
-    """Variant k of image idx: 0 letterbox, 1-2 scale/translate/flip/HSV, 3+ mosaic."""
+    """Variant k of image idx: 0 letterbox, 1-2 scale/translate/flip/HSV, 3+ mosaic. Returns
+    (image, ground-truth boxes, regions [(x1,y1,x2,y2, classes the labels there cover)])."""
     rng = np.random.default_rng([seed, k, idx])
-    path, boxes = records[idx]
+    path, boxes, known = records[idx]
     img = cache_img(path)
     if k == 0:
-        return letterbox_sample(img, boxes, S)
+        im, bx, rects = letterbox_sample(img, boxes, S)
+        return im, bx, [(*rects[0], known)]
     if k in (1, 2):
-        return affine_sample(img, boxes, S, rng)
+        im, bx, rects = affine_sample(img, boxes, S, rng)
+        return im, bx, [(*rects[0], known)]
     others = rng.choice(len(records), 3, replace=False)
-    items = [(img, boxes)] + [(cache_img(records[j][0]), records[j][1]) for j in others]
+    items = [(img, boxes, known)] + [(cache_img(records[j][0]), records[j][1], records[j][2]) for j in others]
     order = rng.permutation(4)
-    return mosaic_sample([items[i] for i in order], S, rng)
+    items = [items[i] for i in order]
+    im, bx, rects = mosaic_sample([(a, b) for a, b, _ in items], S, rng)
+    return im, bx, [(*r, kn) for r, (_, _, kn) in zip(rects, reversed(items))]
 
 
 def load_image(path):

@@ -5,9 +5,10 @@ MobileNetV3-Large-0.75 backbone of mb3-centernet), on the CPU.
                                      [--epochs 16] [--variants 5] [--batch 16] [--online-epochs 60]
 
 Steps, each resumable (re-run the same command after an interruption):
- 1. teacher detections: `lookout detect --json --min-score 0.05` with mb3-centernet at 512
-    on every training image (training/cache/teacher-512.jsonl; skipped if present);
- 2. targets: ground truth where a set has it, teacher pseudo-labels elsewhere (data.py);
+ 1. targets: ground truth where a set has it; on every view of a photo without complete labels,
+    the teacher's boxes (mb3-centernet's CenterNet head with its box sides, teacher_head.py, run
+    on the backbone features of that very view) for what the labels do not cover (data.py);
+ 2. (no separate teacher pass: the teacher runs inside every step);
  3. feature cache: K augmented variants of every training image (letterbox; 2x scale/
     translate/flip/HSV; mosaic) through the frozen backbone, stored in fp16 (OUT/cache/);
  4. training of neck + head on the cached features: task-aligned assignment, BCE + CIoU +
@@ -28,7 +29,6 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 import time
 
@@ -36,12 +36,13 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import DEFAULT_DATA, HERE, ROOT, find_teacher_json  # noqa: E402
-from data import load_image, make_variant, read_teacher, shuffled, targets_for  # noqa: E402
+from common import DEFAULT_DATA, HERE, find_teacher_json  # noqa: E402
+from torchvision.ops import batched_nms  # noqa: E402
+from data import ALL, PSEUDO_THR, load_image, make_variant, merge_pseudo, shuffled, targets_for  # noqa: E402
 from loss import DetectionLoss, distill_loss  # noqa: E402
 from mnv3 import load_backbone  # noqa: E402
 from model import Detector  # noqa: E402
-from teacher_head import TeacherTaps, load_teacher_head  # noqa: E402
+from teacher_head import TeacherTaps, decode, load_teacher_head  # noqa: E402
 
 EDGE_CFG = dict(widths=(64, 96, 128), n=1, neck_dw=True, box_w=64, cls_w=64, head_dw=True, sppf=True)
 
@@ -63,25 +64,27 @@ def build_model(teacher_json, cfg=EDGE_CFG):
     return Detector(bb, bb.out_channels, **cfg)
 
 
-def ensure_teacher(args, rels):
-    if os.path.exists(args.teacher_dets):
-        have = read_teacher(args.teacher_dets)
-        missing = [r for r in rels if r not in have]
-        if not missing:
-            return have
-        log(f'teacher detections missing for {len(missing)} images; running the teacher on them')
-    else:
-        missing = rels
-        log(f'running the teacher (mb3-centernet, tfjs, 512) on {len(missing)} images')
-    lst = args.teacher_dets + '.list'
-    open(lst, 'w').write('\n'.join(os.path.join(args.data, r) for r in missing) + '\n')
-    with open(args.teacher_dets, 'a') as out:
-        subprocess.run(['npx', 'tsx', 'training/tools/detect.ts', '--list', lst, '--model', args.teacher_model,
-                        '--runtime', 'tfjs', '--json', '--min-score', '0.05'], cwd=ROOT, stdout=out, check=True)
-    return read_teacher(args.teacher_dets)
+def teacher_targets(teacher, feats, gts, regions):
+    """The teacher's boxes on each view (its head on the student's backbone features: peaks, box
+    sides, class-wise NMS at 0.5), merged into that view's targets (data.merge_pseudo)."""
+    head, taps = teacher
+    with torch.no_grad():
+        heat, sides = head(*taps.taps(feats), boxes=True)
+    out = []
+    for i, (gt, reg) in enumerate(zip(gts, regions)):
+        if all(r[4] is ALL for r in reg):
+            out.append(gt)
+            continue
+        boxes, scores, cls = decode(heat[i], sides[i])
+        keep = scores >= PSEUDO_THR
+        boxes, scores, cls = boxes[keep], scores[keep], cls[keep]
+        keep = batched_nms(boxes, scores, cls, 0.5).tolist()
+        dets = [(int(cls[j]), *boxes[j].tolist(), float(scores[j])) for j in keep]
+        out.append(merge_pseudo(gt, reg, dets))
+    return out, heat
 
 
-def build_cache(args, model, records):
+def build_cache(args, model, records, teacher):
     cdir = os.path.join(args.out, 'cache')
     os.makedirs(cdir, exist_ok=True)
     imgs = {}
@@ -100,13 +103,16 @@ def build_cache(args, model, records):
         feats = [[], [], []]
         boxes = []
         for i0 in range(0, len(records), 32):
-            xs = []
+            xs, gts, regs = [], [], []
             for i in range(i0, min(i0 + 32, len(records))):
-                img, bx = make_variant(k, i, records, args.imgsz, args.seed, cache_img)
+                img, bx, reg = make_variant(k, i, records, args.imgsz, args.seed, cache_img)
                 xs.append(torch.from_numpy(img).permute(2, 0, 1).float() / 255.0)
-                boxes.append(torch.tensor([b for b in bx], dtype=torch.float32).reshape(-1, 5))
+                gts.append(bx)
+                regs.append(reg)
             with torch.no_grad():
                 out = model.backbone(torch.stack(xs) * model.in_scale)
+            targets, _ = teacher_targets(teacher, out, gts, regs)
+            boxes += [torch.tensor(t, dtype=torch.float32).reshape(-1, 5) for t in targets]
             for j in range(3):
                 feats[j].append(out[j].half())
         atomic_save({'feats': [torch.cat(x) for x in feats], 'boxes': boxes}, f)
@@ -131,20 +137,27 @@ class EMA:
                     self.shadow[k].copy_(v)
 
 
-def online_batch(model, batch, records, args, step, cache_img, teacher=None):
+def online_batch(model, batch, records, args, step, cache_img, teacher):
     """Fresh views of the batch's images (affine or mosaic, each with flip and HSV), seeded by the
-    step so a resumed run sees the same ones, through the frozen backbone; with `teacher`
-    (head, taps), also the teacher's heat on the same views."""
-    xs, boxes = [], []
+    step so a resumed run sees the same ones, through the frozen backbone; the teacher's boxes on
+    the same views complete their targets, and its heat is returned for the distillation."""
+    xs, gts, regs = [], [], []
     for i in batch:
         k = 1 + (step * 7 + i) % 4
-        img, bx = make_variant(k, i, records, args.imgsz, args.seed * 1_000_003 + step, cache_img)
+        img, bx, reg = make_variant(k, i, records, step_size(args, step), args.seed * 1_000_003 + step, cache_img)
         xs.append(torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).float() / 255.0)
-        boxes.append(torch.tensor(list(bx), dtype=torch.float32).reshape(-1, 5))
+        gts.append(bx)
+        regs.append(reg)
     with torch.no_grad():
         feats = model.backbone(torch.stack(xs) * model.in_scale)
-        heat = teacher[0](*teacher[1].taps(feats)) if teacher is not None else None
+    targets, heat = teacher_targets(teacher, feats, gts, regs)
+    boxes = [torch.tensor(t, dtype=torch.float32).reshape(-1, 5) for t in targets]
     return list(feats), boxes, heat
+
+
+def step_size(args, step):
+    sizes = [int(v) for v in args.sizes.split(',') if v.strip()] if getattr(args, 'sizes', '') else []
+    return sizes[step % len(sizes)] if sizes else args.imgsz
 
 
 def collate(boxes_list):
@@ -167,11 +180,11 @@ def main():
     ap.add_argument('--data', default=DEFAULT_DATA)
     ap.add_argument('--train-list', default=os.path.join(HERE, 'splits', 'train.txt'))
     ap.add_argument('--teacher', help='centernet.json of @vladmandic/human 3.3.6 (default: found automatically)')
-    ap.add_argument('--teacher-model', default=os.path.join(ROOT, 'models', 'mb3-centernet'))
-    ap.add_argument('--teacher-dets', default=os.path.join(HERE, 'cache', 'teacher-512.jsonl'))
-    ap.add_argument('--pseudo-thr', type=float, default=0.3)
     ap.add_argument('--out', default=os.path.join(HERE, 'runs', 'main'))
     ap.add_argument('--imgsz', type=int, default=320)
+    ap.add_argument('--sizes', default='',
+                    help='with --online: comma-separated input sizes (multiples of 32) that the steps cycle through, '
+                    'e.g. 320,384,416: the convolutional neck and head then work at each, and export picks one')
     ap.add_argument('--variants', type=int, default=5)
     ap.add_argument('--epochs', type=int, default=16)
     ap.add_argument('--batch', type=int, default=16)
@@ -214,24 +227,22 @@ def train(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    os.makedirs(os.path.dirname(args.teacher_dets), exist_ok=True)
     json.dump(vars(args), open(os.path.join(args.out, 'args.json'), 'w'), indent=1)
 
     rels = [l.strip() for l in open(args.train_list) if l.strip()]
-    teacher = ensure_teacher(args, rels)
-    records = [targets_for(r, args.data, teacher, args.pseudo_thr) for r in rels]
-    log(f'{len(records)} training images, {sum(len(b) for _, b in records)} boxes')
+    records = [targets_for(r, args.data) for r in rels]
+    log(f'{len(records)} training images, {sum(len(r[1]) for r in records)} ground-truth boxes '
+        f'({sum(r[2] is not ALL for r in records)} images completed by the teacher on every view)')
 
     model = build_model(find_teacher_json(args.teacher))
     if args.init:
         model.load_state_dict(torch.load(args.init)['model'])
         log(f'neck and head initialised from {args.init}')
     n_img = len(records)
-    teacher_head = None
+    teacher_head = (load_teacher_head(find_teacher_json(args.teacher)), TeacherTaps(model.backbone))
     if args.distill > 0 and not args.online:
         log('--distill applies to the online stage only (the cached stage keeps no stride-4 features)')
     elif args.distill > 0:
-        teacher_head = (load_teacher_head(find_teacher_json(args.teacher)), TeacherTaps(model.backbone))
         log(f"distilling the teacher's heat, weight {args.distill}")
     if args.online:
         data, samples = None, list(range(n_img))
@@ -242,7 +253,7 @@ def train(args):
                 images[p] = load_image(p)
             return images[p]
     else:
-        data = build_cache(args, model, records)
+        data = build_cache(args, model, records, teacher_head)
         samples = [(k, i) for k in range(args.variants) for i in range(n_img)]
     steps_per_epoch = len(samples) // args.batch
     total = steps_per_epoch * args.epochs
@@ -307,7 +318,7 @@ def train(args):
             g['lr'] = lr_at(step)
         outs = model.heads(feats)
         loss, items = crit(outs, gc, gb, gm)
-        if heat is not None:
+        if args.online and args.distill > 0:
             lkd = distill_loss(outs, heat)
             loss = loss + args.distill * lkd * len(batch)
             items = torch.cat([items, lkd.detach()[None]])

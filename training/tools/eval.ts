@@ -1,14 +1,17 @@
 /**
- * npm run eval -- --model DIR --data DIR [--teacher DIR] [--list FILE] [--out FILE]
+ * npm run eval -- --model DIR[,DIR...] --data DIR [--teacher DIR] [--list FILE] [--out FILE]
  *                 [--runtime onnx|tfjs] [--teacher-runtime tfjs|onnx] [--min-score 0.05]
  *
- * Scores a model (default: the student, onnx at its own input size) and the
+ * Scores one or more models (default: the student, onnx at its own input size) and the
  * teacher mb3-centernet (tfjs at 512) on the same held-out images
  * (training/splits/eval.txt, paths relative to --data, YOLO labels in
  * SET/labels/NAME.txt), through lookout's own detector code: ffmpeg letterbox,
  * runtime, YOLOv8 decode, class-wise NMS, boxes in source pixels, like
- * `lookout detect --json --min-score 0.05`. Writes a markdown table (--out,
- * default training/results/eval.md) and the same figures as JSON next to it.
+ * `lookout detect --json --min-score 0.05`. Every table is given twice: for the
+ * whole split, and for its COCO val2017 photos alone (train2017 photos flatter
+ * every COCO-trained teacher, and so every student distilled from one). Writes a
+ * markdown file (--out, default training/results/eval.md) and the same figures as
+ * JSON next to it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +46,13 @@ const CLASSES: Array<[string, number]> = [['person', 0], ['car', 2], ['bicycle',
 
 type OperatingPoints = Record<'all' | 'person', { default: PrPoint; best_f1: PrPoint }>;
 interface Scored { name: string; runtime: string; input: number; result: MapResult; ms: number; minScore: number; points: OperatingPoints }
+interface Run { name: string; runtime: string; input: number; nc: number; ms: number; minScore: number; images: ImageEval[] }
+const VAL2017 = 'coco_tinycoco2_val2017/';
+
+function scoreSubset(r: Run, keep: boolean[]): Scored {
+  const images = r.images.filter((_, i) => keep[i]);
+  return { name: r.name, runtime: r.runtime, input: r.input, result: meanAp(images, r.nc), ms: r.ms, minScore: r.minScore, points: operatingPoints(images, r.nc, r.minScore) };
+}
 
 // A model's default min_score (lookout-model.json, else the daemon's default) against the
 // threshold that maximises F1 on these images, at IoU 0.5: all classes pooled, and person.
@@ -63,7 +73,7 @@ function groundTruth(rel: string, w: number, h: number): GtBox[] {
   });
 }
 
-async function score(name: string, dir: string, runtime: string): Promise<Scored> {
+async function score(name: string, dir: string, runtime: string): Promise<Run> {
   const model = await getRuntime(runtime).load(dir, { threads: Number(values.threads) });
   const det = new FrameDetector(model, { maxDet: 100 });
   const images: ImageEval[] = [];
@@ -86,32 +96,41 @@ async function score(name: string, dir: string, runtime: string): Promise<Scored
   }
   process.stderr.write(`${name}: ${rels.length} images scored\n`);
   const modelScore = modelMinScore(dir, defaultDetectFilter.min_score);
-  return {
-    name, runtime: `${runtime} ${model.backend}`, input: model.inputWidth, result: meanAp(images, model.labels.length), ms: ms / rels.length,
-    minScore: modelScore, points: operatingPoints(images, model.labels.length, modelScore),
-  };
+  return { name, runtime: `${runtime} ${model.backend}`, input: model.inputWidth, nc: model.labels.length, ms: ms / rels.length, minScore: modelScore, images };
 }
 
-const student = await score(path.basename(values.model!), values.model!, values.runtime!);
-const teacher = await score(path.basename(values.teacher!), values.teacher!, values['teacher-runtime']!);
+const studentRuns: Run[] = [];
+for (const dir of values.model!.split(',')) {
+  const name = path.basename(dir);
+  studentRuns.push(await score(studentRuns.some((r) => r.name === name) ? dir : name, dir, values.runtime!));
+}
+const teacherRun = await score(path.basename(values.teacher!), values.teacher!, values['teacher-runtime']!);
 const pct = (v: number | undefined) => (v === undefined ? 'n/a' : (100 * v).toFixed(1));
 const ap = (s: Scored, c: number) => s.result.perClass.get(c)?.ap50;
 const header = ['model', 'input', 'mAP@0.5', 'mAP@0.5:0.95', ...CLASSES.map(([n]) => `${n} AP@0.5`)];
 const row = (s: Scored) => [`${s.name} (${s.runtime})`, String(s.input), pct(s.result.map50), pct(s.result.map5095), ...CLASSES.map(([, c]) => pct(ap(s, c)))];
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? 'n/a' : `${(100 * a / b).toFixed(0)}%`);
-const ratioRow = ['student / teacher', '', ratio(student.result.map50, teacher.result.map50), ratio(student.result.map5095, teacher.result.map5095), ...CLASSES.map(([, c]) => ratio(ap(student, c), ap(teacher, c)))];
-const lines = [
-  `Held-out split: ${path.relative(ROOT, values.list!)} (${rels.length} images, ${student.result.classes} classes with ground truth); detections at min score ${minScore}, at most 100 per image; COCO-style 101-point AP. Figures in %.`,
-  '',
-  `| ${header.join(' | ')} |`,
-  `|${header.map(() => '---').join('|')}|`,
-  `| ${row(student).join(' | ')} |`,
-  `| ${row(teacher).join(' | ')} |`,
-  `| ${ratioRow.join(' | ')} |`,
-  '',
-  ...operatingPointsTable(),
+const ratioRow = (st: Scored, te: Scored) => [`${st.name} / teacher`, '', ratio(st.result.map50, te.result.map50), ratio(st.result.map5095, te.result.map5095), ...CLASSES.map(([, c]) => ratio(ap(st, c), ap(te, c)))];
+const subsets: Array<[string, boolean[]]> = [
+  ['whole split', rels.map(() => true)],
+  ['COCO val2017 photos only', rels.map((r) => r.startsWith(VAL2017))],
 ];
-function operatingPointsTable(): string[] {
+const lines: string[] = [
+  `Held-out split: ${path.relative(ROOT, values.list!)} (${rels.length} images, of which ${subsets[1]![1].filter(Boolean).length} COCO val2017); detections at min score ${minScore}, at most 100 per image; COCO-style 101-point AP. Figures in %.`,
+  '',
+];
+const results: Record<string, { students: Scored[]; teacher: Scored }> = {};
+for (const [label, keep] of subsets) {
+  const students = studentRuns.map((r) => scoreSubset(r, keep));
+  const teacher = scoreSubset(teacherRun, keep);
+  results[label] = { students, teacher };
+  lines.push(`### ${label} (${keep.filter(Boolean).length} images, ${teacher.result.classes} classes with ground truth)`, '',
+    `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`,
+    ...students.map((st) => `| ${row(st).join(' | ')} |`), `| ${row(teacher).join(' | ')} |`,
+    ...students.map((st) => `| ${ratioRow(st, teacher).join(' | ')} |`), '',
+    ...operatingPointsTable([...students, teacher]));
+}
+function operatingPointsTable(all: Scored[]): string[] {
   const f = (p: PrPoint) => `${p.threshold.toFixed(2)} | ${pct(p.precision)} | ${pct(p.recall)} | ${pct(p.f1)}`;
   const out = [
     'Operating points at IoU 0.5 (precision, recall and F1 in %): each model at its default min_score, and at the score threshold that maximises F1 on these images.',
@@ -119,8 +138,8 @@ function operatingPointsTable(): string[] {
     '| model | classes | default min_score | P | R | F1 | best-F1 min_score | P | R | F1 |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const s of [student, teacher]) {
-    for (const [label, p] of Object.entries(s.points)) out.push(`| ${s.name} | ${label} | ${f(p.default)} | ${f(p.best_f1)} |`);
+  for (const s of all) {
+    for (const [label, p] of Object.entries(s.points)) out.push(`| ${s.name} (${s.input}) | ${label} | ${f(p.default)} | ${f(p.best_f1)} |`);
   }
   return [...out, ''];
 }
@@ -129,5 +148,8 @@ fs.mkdirSync(path.dirname(values.out!), { recursive: true });
 fs.writeFileSync(values.out!, lines.join('\n'));
 const json = (s: Scored) => ({ name: s.name, runtime: s.runtime, input: s.input, map50: s.result.map50, map5095: s.result.map5095, classes: s.result.classes, mean_inference_ms: s.ms, min_score: s.minScore,
   operating_points: s.points, per_class: Object.fromEntries([...s.result.perClass].map(([c, v]) => [c, v])) });
-fs.writeFileSync(values.out!.replace(/\.md$/, '') + '.json', JSON.stringify({ list: path.relative(ROOT, values.list!), images: rels.length, min_score: minScore, student: json(student), teacher: json(teacher) }, null, 1));
+fs.writeFileSync(values.out!.replace(/\.md$/, '') + '.json', JSON.stringify({
+  list: path.relative(ROOT, values.list!), images: rels.length, min_score: minScore,
+  subsets: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { students: v.students.map(json), teacher: json(v.teacher) }])),
+}, null, 1));
 process.stdout.write(lines.join('\n'));
