@@ -1,4 +1,5 @@
 import test from 'ava';
+import { TRACKER_DEFAULTS } from '../../../src/tracker/schema.js';
 import { CameraOutput } from '../../../src/mqtt/camera-output.js';
 import { createTopics, type Topic } from '../../../src/mqtt/topics.js';
 import type { DetectionResult } from '../../../src/detector/detection-stage.js';
@@ -30,7 +31,7 @@ function result(seq: number, at: number, objects: Detection[]): DetectionResult 
   };
 }
 
-const TRACKER = { min_hits: 2, max_age_s: 1, iou_min: 0.3, update_interval_s: 2 };
+const TRACKER = { ...TRACKER_DEFAULTS, min_hits: 2, max_age_s: 1, iou_min: 0.3, update_interval_s: 2 };
 
 test('detections go out for frames with objects and once, empty, when the scene clears', (t) => {
   const clock = new FakeClock(1_000_000);

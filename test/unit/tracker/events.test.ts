@@ -51,6 +51,7 @@ test('new and end payloads carry every field, rounded, with ISO times', (t) => {
       top_score: 0.9,
       box: [100, 50, 140, 130.3],
       box_norm: [0.1, 0.1, 0.14, 0.2605],
+      stationary: false,
       first_seen: iso(T0),
       last_seen: iso(T0 + 100),
       timestamp: iso(T0 + 350),
@@ -116,10 +117,10 @@ test('counts per label are retained, published only on change, and 0 when the la
       ['lookout/yard/car', 1, iso(T0 + 550), true],
       ['lookout/yard/person', 2, iso(T0 + 550), true],
       ['lookout/yard/person', 1, iso(T0 + 1650), true],
+      ['lookout/yard/person', 0, iso(T0 + 2250), true],
       ['lookout/yard/car', 0, iso(T0 + 2850), true],
-      ['lookout/yard/person', 0, iso(T0 + 2850), true],
     ],
-    'person 1, then car 1 and person 2, person back to 1 when p2 ends, both 0 at the end; nothing repeated',
+    'person 1, then car 1 and person 2, person back to 1 once p2 is unseen past coast_s, 0 once p1 is; car 0 last; nothing repeated',
   );
   t.deepEqual(s.counts()[0]!.payload, { camera: 'yard', label: 'person', count: 1, timestamp: iso(T0 + 350) }, 'count payload fields');
   const ends = s.events().filter((e) => e.type === 'end');
