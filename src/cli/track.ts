@@ -19,7 +19,7 @@ import { ConfigError, LookoutError } from '../errors.js';
 import { formatMotRow } from '../eval/mot-file.js';
 import { createLogger } from '../logger.js';
 import type { EventPayload } from '../mqtt/payloads.js';
-import { frameSampler, openInputs, type FrameInput } from '../tracker/frame-source.js';
+import { openInputs, type FrameInput } from '../tracker/frame-source.js';
 import { TrackSession } from '../tracker/track-session.js';
 import type { Track } from '../tracker/tracker.js';
 import { loadAll } from './load-config.js';
@@ -112,7 +112,7 @@ export async function trackInput(
   const lines: TrackLine[] = [];
   const mot: string[] = [];
   let lastMs = 0;
-  for await (const frame of input.frames(lb, frameSampler(fps))) {
+  for await (const frame of input.frames(lb, fps)) {
     lastMs = Math.round(frame.time_s * 1000);
     const out = await session.frame(frame.data, lb, lastMs);
     const counts: Record<string, number> = {};

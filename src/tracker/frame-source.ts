@@ -2,12 +2,18 @@
  * Frames for `lookout track`: a video file, a folder of images (a
  * MOTChallenge `img1/` with 000001.jpg...), a text file listing images, or
  * image files given one by one. Each frame carries its number in the video
- * (from 1) and its position in time; only the frames the caller wants are
- * decoded, letterboxed by ffmpeg like the ingest path.
+ * (from 1) and its position in time. A video is decoded by the ingest's own
+ * ffmpeg filter chain (fps, scale, pad), so at a camera's detect.fps the
+ * frames are the ones the daemon would get from the same file; images are
+ * letterboxed the same way, and only the picked ones are decoded.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeFrames, isImageFile, probeMedia } from '../detector/media.js';
+import { buildFfmpegArgs, sourceInputArgs } from '../ingest/ffmpeg-args.js';
+import { FrameSplitter } from '../ingest/frame-splitter.js';
 import type { Letterbox } from '../ingest/letterbox.js';
 
 export interface SourceFrame {
@@ -25,8 +31,8 @@ export interface FrameInput {
   height: number;
   /** Frames per second of the video (or of the image sequence). */
   rate: number;
-  /** Frames in the order they play; `want(number, time_s)` picks those to decode. */
-  frames(lb: Letterbox, want: (number: number, time_s: number) => boolean): AsyncGenerator<SourceFrame>;
+  /** Frames in the order they play, at `fps` frames per second of video time (0 = every frame). */
+  frames(lb: Letterbox, fps: number): AsyncGenerator<SourceFrame>;
 }
 
 export class FrameInputError extends Error {
@@ -71,15 +77,50 @@ async function video(file: string): Promise<FrameInput> {
     width: info.width,
     height: info.height,
     rate,
-    async *frames(lb, want) {
-      let index = 0;
-      for await (const data of decodeFrames(file, lb.dstWidth, lb.dstHeight, lb)) {
-        index++;
-        const time_s = (index - 1) / rate;
-        if (want(index, time_s)) yield { number: index, time_s, data };
+    async *frames(lb, fps) {
+      // The ingest's own ffmpeg filter chain (fps, scale, pad), so the daemon and this see the same frames.
+      const every = fps <= 0 || fps >= rate;
+      const args = ingestDecodeArgs(file, every ? null : fps, lb);
+      let k = 0;
+      for await (const data of runFfmpeg(file, args, lb.dstWidth * lb.dstHeight * 3)) {
+        const time_s = every ? k / rate : k / fps;
+        k++;
+        yield { number: Math.round(time_s * rate) + 1, time_s, data };
       }
     },
   };
+}
+
+/** buildFfmpegArgs as the camera source runs it on a file, less its looping at native rate; no fps filter for every frame. */
+export function ingestDecodeArgs(file: string, fps: number | null, lb: Letterbox): string[] {
+  const args = buildFfmpegArgs({ url: file, fps: fps ?? 1, letterbox: lb, rtspTimeoutS: 10 });
+  const loop = sourceInputArgs(file, 10);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (loop.includes(args[i]!) && (args[i] !== '-1' || args[i - 1] === '-stream_loop')) continue;
+    out.push(fps === null ? args[i]!.replace(/^fps=[^,]+,/, '') : args[i]!);
+  }
+  return out;
+}
+
+async function* runFfmpeg(file: string, args: string[], frameBytes: number): AsyncGenerator<Buffer> {
+  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  const closed = once(child, 'close');
+  const splitter = new FrameSplitter(frameBytes);
+  try {
+    for await (const chunk of child.stdout!) {
+      for (const frame of splitter.push(chunk as Buffer)) yield frame;
+    }
+    const [code] = (await closed) as [number | null];
+    if (code !== 0) throw new FrameInputError(`${file}: ffmpeg exited with ${code}: ${stderr.trim()}`);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await closed;
+    }
+  }
 }
 
 async function imageSequence(name: string, images: readonly string[], rate: number | null, folder: string): Promise<FrameInput> {
@@ -93,7 +134,8 @@ async function imageSequence(name: string, images: readonly string[], rate: numb
     width: info.width,
     height: info.height,
     rate: fps,
-    async *frames(lb, want) {
+    async *frames(lb, fps) {
+      const want = frameSampler(fps);
       for (let i = 0; i < images.length; i++) {
         const time_s = i / fps;
         if (!want(i + 1, time_s)) continue;
