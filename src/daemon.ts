@@ -7,9 +7,9 @@
 import os from 'node:os';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import type { CameraEntry, CameraConfig, DaemonConfig } from './config/index.js';
-import { configRedactor, maskWholeUrl, type Redact } from './config/index.js';
+import { configRedactor, type Redact } from './config/index.js';
 import { HealthServer, type Readiness } from './http/health-server.js';
-import { createMetrics, type CameraMetricsSnapshot, type Metrics, type MetricsSnapshot } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
 import { CameraSource } from './ingest/index.js';
 import { DetectionStage } from './detector/detection-stage.js';
 import { ConfigError } from './errors.js';
@@ -21,11 +21,14 @@ import { getRuntime } from './detector/runtimes/registry.js';
 import { resolveThreads } from './detector/runtimes/threads.js';
 import type { Logger } from './logger.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
-import type { StatsPayload } from './mqtt/payloads.js';
 import { MqttPublisher } from './mqtt/publisher.js';
 import { SystemLoadSource } from './scheduler/load-source.js';
-import { Scheduler, schedulerCamera, type CameraSchedulerStatus } from './scheduler/scheduler.js';
-import { CameraRecord, round } from './status/camera-record.js';
+import { Scheduler, schedulerCamera } from './scheduler/scheduler.js';
+import { CameraRecord } from './status/camera-record.js';
+import type { DaemonView } from './status/daemon-view.js';
+import { metricsSnapshot } from './status/metrics-snapshot.js';
+import { statsReport } from './status/stats-report.js';
+import { readinessReport, statusReport, type StatusReport } from './status/status-report.js';
 import { SystemdNotifier } from './systemd/notify.js';
 
 export interface DaemonOptions {
@@ -56,6 +59,8 @@ export class Daemon {
   readonly #cameraConfigs = new Map<string, CameraConfig>();
   /** Per running camera: tracker, events, counts and detections on MQTT. */
   readonly #outputs = new Map<string, CameraOutput>();
+  /** What the reports read: /status, /readyz, MQTT stats, /metrics. */
+  readonly #view: DaemonView;
   #statsTimer: Timer | null = null;
   #startedAt: number;
   #stopping: Promise<void> | null = null;
@@ -98,7 +103,16 @@ export class Daemon {
       clock: this.#clock,
       logger: this.#log,
     });
-    this.#metrics = createMetrics(() => this.#metricsSnapshot());
+    this.#view = {
+      records: this.#records,
+      detector: stage,
+      scheduler: this.#scheduler,
+      output: (camera) => this.#outputs.get(camera),
+      mqttUrl: () => this.#publisherUrl(),
+      publisher: () => this.#publisher,
+      startedAt: () => this.#startedAt,
+    };
+    this.#metrics = createMetrics(() => metricsSnapshot(this.#view));
     this.#http = new HealthServer({
       host: config.http.host,
       port: config.http.port,
@@ -191,51 +205,13 @@ export class Daemon {
   }
 
   readiness(): Readiness {
-    const reasons: string[] = [];
-    if (!this.#publisher?.connected) reasons.push(`mqtt: not connected to ${maskWholeUrl(this.#publisherUrl())}`);
-    for (const record of this.#records.values()) {
-      if (record.state === 'disabled' || record.streaming) continue;
-      reasons.push(`camera ${record.name}: ${record.state}${record.reason ? ` (${record.reason})` : ''}`);
-    }
-    return { ready: reasons.length === 0, reasons };
+    return readinessReport(this.#view);
   }
 
-  status(): Record<string, unknown> {
-    const now = this.#clock.now();
-    const cameras: Record<string, unknown> = {};
-    for (const record of this.#records.values()) {
-      cameras[record.name] = {
-        ...record.statusPayload(now, this.#stage.stats(record.name).skipped_busy),
-        file: record.file,
-        detector: this.#stage.stats(record.name),
-        objects: this.#outputs.get(record.name)?.counts ?? {},
-        events: this.#outputs.get(record.name)?.eventStats ?? null,
-        scheduler: this.#scheduler.cameraStatus(record.name),
-      };
-    }
-    return {
-      version: packageVersion,
-      hostname: os.hostname(),
-      pid: process.pid,
-      uptime_s: round((now - this.#startedAt) / 1000, 1),
-      config_file: this.#options.configFile,
-      detector: {
-        runtime: this.#options.config.detector.runtime,
-        backend: this.#stage.backend,
-        model: this.#options.config.detector.model,
-        input: this.#stage.inputSize,
-      },
-      mqtt: {
-        url: maskWholeUrl(this.#publisherUrl()),
-        connected: this.#publisher?.connected ?? false,
-        queue_depth: this.#publisher?.queueDepth ?? 0,
-        queue_dropped: this.#publisher?.queueDropped ?? 0,
-      },
-      scheduler: this.#scheduler.status(),
-      ready: this.readiness(),
-      cameras,
-      timestamp: new Date(now).toISOString(),
-    };
+  status(): StatusReport {
+    const { config, configFile } = this.#options;
+    const about = { version: packageVersion, hostname: os.hostname(), pid: process.pid, configFile, runtime: config.detector.runtime, model: config.detector.model };
+    return statusReport(this.#view, about, this.#clock.now());
   }
 
   #publisherUrl(): string {
@@ -335,55 +311,8 @@ export class Daemon {
   #publishStats(): void {
     const publisher = this.#publisher;
     if (!publisher || this.#stopping) return;
-    const now = this.#clock.now();
-    const cameras: StatsPayload['cameras'] = {};
-    for (const record of this.#records.values()) {
-      const payload = record.statusPayload(now, this.#stage.stats(record.name).skipped_busy);
-      cameras[record.name] = {
-        state: payload.state,
-        fps_in: payload.fps_in,
-        frames_dropped: payload.frames_dropped,
-        reconnects: payload.reconnects,
-        ...this.#stage.stats(record.name),
-      };
-    }
-    publisher.publish(publisher.topics.stats, {
-      uptime_s: round((now - this.#startedAt) / 1000, 1),
-      cameras,
-      mqtt: { queue_depth: publisher.queueDepth, queue_dropped: publisher.queueDropped },
-      timestamp: new Date(now).toISOString(),
-    });
+    publisher.publish(publisher.topics.stats, statsReport(this.#view, this.#clock.now()));
   }
-
-  #metricsSnapshot(): MetricsSnapshot {
-    const cameras: MetricsSnapshot['cameras'] = {};
-    for (const record of this.#records.values()) {
-      const stats = record.source?.stats;
-      const detector = this.#stage.stats(record.name);
-      cameras[record.name] = {
-        framesIn: stats?.framesIn ?? 0,
-        framesDropped: detector.skipped_busy,
-        reconnects: stats?.reconnects ?? 0,
-        stalls: stats?.stalls ?? 0,
-        up: record.streaming,
-        fpsIn: stats?.fpsIn ?? 0,
-        scheduler: schedulerMetrics(this.#scheduler.cameraStatus(record.name), detector.inferences),
-        detector: record.source ? { inferenceMsMean: detector.inference_ms_mean, inferenceMsP95: detector.inference_ms_p95, detections: detector.detections } : undefined,
-      };
-    }
-    const publisher = this.#publisher;
-    const scheduler = this.#scheduler.status();
-    return {
-      cameras,
-      scheduler: { budgetFps: scheduler.budget_fps, cpuPercent: scheduler.cpu_percent, tempC: scheduler.temp_c, busyRatio: scheduler.busy_ratio },
-      mqtt: { connected: publisher?.connected ?? false, queueDepth: publisher?.queueDepth ?? 0, queueDropped: publisher?.queueDropped ?? 0 },
-    };
-  }
-}
-
-function schedulerMetrics(status: CameraSchedulerStatus | null, inferences: number): CameraMetricsSnapshot['scheduler'] {
-  if (!status) return undefined;
-  return { inferences, skipped: status.skipped, targetFps: status.target_fps, inferredFps: status.inferred_fps, motionLevel: status.motion_level };
 }
 
 function toSourceOptions(name: string, config: CameraConfig) {
