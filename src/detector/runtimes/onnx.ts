@@ -1,9 +1,19 @@
 /**
- * onnxruntime-node, CPU execution provider. The file is read into memory once:
- * the same bytes give the Ultralytics metadata_props (which onnxruntime does
- * not expose) and the session, and a truncated file is caught by name.
+ * onnxruntime-node, CPU execution provider, in a worker thread (onnx-worker.ts):
+ * onnxruntime runs a session on its calling thread, so on the main thread every
+ * inference (30-80 ms here) stalled the daemon's event loop.
+ *
+ * The file is read into memory once: the same bytes give the Ultralytics
+ * metadata_props (which onnxruntime does not expose) and, transferred to the
+ * worker without a copy, the session; a truncated file is caught by name.
+ * - Each run copies the input once and transfers the copy (onnxruntime
+ *   refuses shared memory); the output buffer is transferred back.
+ * - One run in flight; a second concurrent run() is refused.
+ * - A worker that dies rejects what is pending, and every later call, with
+ *   ERUNTIME naming the model file.
+ * - An idle worker does not keep the process alive; one with work does.
  */
-import type * as Ort from 'onnxruntime-node';
+import { LookoutError } from '../../errors.js';
 import type { LoadedModel, ModelOutput, RuntimeOptions, RuntimePlugin } from '../model.js';
 import { inputDims, resolveInput, resolveLabels, warmUp } from '../model-check.js';
 import {
@@ -16,6 +26,60 @@ import {
   requireModelFile,
 } from '../model-dir.js';
 import { readOnnxMetadata } from '../onnx-metadata.js';
+import type { FromOnnxWorker, ToOnnxWorker } from './onnx-worker.js';
+import { startWorker } from './tfjs-thread.js';
+
+/** The worker script next to this module: .js when compiled, .ts when the sources run through tsx. */
+const workerUrl = (): URL => new URL(import.meta.url.endsWith('.ts') ? './onnx-worker.ts' : './onnx-worker.js', import.meta.url);
+
+interface OnnxWorker {
+  request(msg: ToOnnxWorker, transfer?: ArrayBuffer[]): Promise<FromOnnxWorker>;
+  close(): Promise<void>;
+}
+
+function openWorker(file: string): OnnxWorker {
+  const worker = startWorker(workerUrl());
+  let pending: { resolve: (m: FromOnnxWorker) => void; reject: (e: Error) => void } | null = null;
+  let dead: Error | null = null;
+  let closing = false;
+  const fail = (err: Error) => {
+    dead ??= err;
+    const p = pending;
+    pending = null;
+    p?.reject(err);
+  };
+  worker.on('message', (msg: FromOnnxWorker) => {
+    const p = pending;
+    pending = null;
+    worker.unref();
+    if (!p) return;
+    if (msg.type === 'failed') {
+      const err = new Error(msg.error.message);
+      if (msg.error.stack) err.stack = msg.error.stack;
+      p.reject(err);
+    } else p.resolve(msg);
+  });
+  worker.on('error', (err) => fail(new LookoutError('ERUNTIME', `${file}: onnx worker crashed: ${err.message}`, { cause: err })));
+  worker.on('exit', (code) => {
+    if (!closing) fail(new LookoutError('ERUNTIME', `${file}: onnx worker exited unexpectedly (exit code ${code})`));
+  });
+  return {
+    request: (msg, transfer = []) =>
+      new Promise((resolve, reject) => {
+        if (dead) return reject(dead);
+        if (pending) return reject(new Error(`${file}: onnx run() called while another run is in flight (one run at a time per model instance)`));
+        pending = { resolve, reject };
+        worker.ref();
+        worker.postMessage(msg, transfer);
+      }),
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      fail(new LookoutError('ERUNTIME', `${file}: onnx model disposed`));
+      await worker.terminate();
+    },
+  };
+}
 
 async function load(modelDir: string, options: RuntimeOptions = {}): Promise<LoadedModel> {
   const lookoutMeta = readLookoutMetadata(modelDir);
@@ -29,52 +93,50 @@ async function load(modelDir: string, options: RuntimeOptions = {}): Promise<Loa
   }
   const meta = mergeMetadata(lookoutMeta, metadataFromOnnxProps(props));
 
-  // Imported on first load so that importing the registry loads no native code.
-  const ort = await import('onnxruntime-node');
   const threads = options.threads && options.threads > 0 ? options.threads : 0;
-  let session: Ort.InferenceSession;
+  const worker = openWorker(file);
+  let opened: FromOnnxWorker;
   try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      // One run at a time per instance: parallelism comes from intra-op threads.
-      executionMode: 'sequential',
-      interOpNumThreads: 1,
-      intraOpNumThreads: threads,
-    });
+    // A private copy of the bytes moves to the worker (transferred, so no second copy there).
+    const own = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    opened = await worker.request({ type: 'open', bytes: own, threads }, [own]);
   } catch (err) {
+    await worker.close();
+    if (err instanceof LookoutError) throw err;
     throw modelError(file, `onnxruntime cannot load it: ${(err as Error).message}`, err);
   }
 
   try {
-    const [inputName] = session.inputNames;
-    const [outputName] = session.outputNames;
+    if (opened.type !== 'opened') throw new Error(`${file}: onnx worker answered ${opened.type} to open`);
+    const [inputName] = opened.inputNames;
+    const [outputName] = opened.outputNames;
     if (inputName === undefined || outputName === undefined) throw modelError(file, 'expected one input and at least one output');
-    if (session.inputNames.length !== 1) throw modelError(file, `has ${session.inputNames.length} inputs; expected one image input`);
-    const inMeta = session.inputMetadata[0];
-    const inDims = inMeta && inMeta.isTensor ? [...inMeta.shape] : [];
-    const geometry = resolveInput(file, inDims, meta, 'nchw');
+    if (opened.inputNames.length !== 1) throw modelError(file, `has ${opened.inputNames.length} inputs; expected one image input`);
+    const geometry = resolveInput(file, opened.inputDims, meta, 'nchw');
     const dims = inputDims(geometry);
+    await worker.request({ type: 'dims', dims });
 
-    const run = async (input: Float32Array): Promise<ModelOutput> => {
-      const results = await session.run({ [inputName]: new ort.Tensor('float32', input, dims) }, [outputName]);
-      const t = results[outputName]!;
-      return { data: t.data as Float32Array, dims: t.dims.map(Number) };
+    const run = async (data: Float32Array): Promise<ModelOutput> => {
+      // onnxruntime takes no SharedArrayBuffer: one copy of the input, transferred (the caller may reuse `data`).
+      const input = data.slice().buffer as ArrayBuffer;
+      const msg = await worker.request({ type: 'run', input }, [input]);
+      if (msg.type !== 'result') throw new Error(`${file}: onnx worker answered ${msg.type} to run`);
+      return { data: new Float32Array(msg.data), dims: msg.dims };
     };
 
     const labels = resolveLabels(file, await warmUp(file, run, dims), meta);
 
     return {
       runtime: 'onnx',
-      backend: `onnxruntime-node cpu (${threads > 0 ? `${threads} thread${threads === 1 ? '' : 's'}` : 'default threads'})`,
+      backend: `onnxruntime-node cpu (${threads > 0 ? `${threads} thread${threads === 1 ? '' : 's'}` : 'default threads'}, worker thread)`,
       ...geometry,
       labels,
       file,
       run,
-      dispose: () => session.release(),
+      dispose: () => worker.close(),
     };
   } catch (err) {
-    await session.release();
+    await worker.close();
     throw err;
   }
 }

@@ -1,0 +1,31 @@
+import test from 'ava';
+import { fileURLToPath } from 'node:url';
+import { getRuntime } from '../../../src/detector/runtimes/registry.js';
+
+const MODEL = fileURLToPath(new URL('../../../models/yolov8-mnv3', import.meta.url));
+
+test('onnx inference runs off the event loop: a callback queued after run() starts fires before the result arrives', async (t) => {
+  const model = await getRuntime('onnx').load(MODEL, { threads: 1 });
+  t.teardown(() => model.dispose());
+  t.regex(model.backend, /worker thread/, 'backend says where it runs');
+  const input = new Float32Array(3 * model.inputWidth * model.inputHeight).fill(0.5);
+  const order: string[] = [];
+  // On the main thread, onnxruntime's run() blocks inside an already queued setImmediate,
+  // so it would resolve before this one fires; in a worker the loop keeps turning.
+  const running = model.run(input).then((out) => {
+    order.push('result');
+    return out;
+  });
+  setImmediate(() => order.push('immediate'));
+  const out = await running;
+  t.deepEqual(order, ['immediate', 'result'], 'the event loop turned while the model ran');
+  t.true(out.data.length > 0 && out.dims.length === 3, `an output tensor came back (${out.dims.join('x')})`);
+});
+
+test('a disposed onnx model refuses to run with ERUNTIME naming the file', async (t) => {
+  const model = await getRuntime('onnx').load(MODEL, { threads: 1 });
+  await model.dispose();
+  const err = await t.throwsAsync(model.run(new Float32Array(3 * model.inputWidth * model.inputHeight)));
+  t.is((err as { code?: string }).code, 'ERUNTIME', 'error code');
+  t.regex(err!.message, /model\.onnx: onnx model disposed/, 'names the model file');
+});
