@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --model DIR[,DIR...] --data DIR [--teacher DIR] [--list FILE] [--out FILE]
+ * npm run eval -- --model DIR[,DIR...] --data DIR [--teacher DIR] [--list FILE] [--out FILE] [--iou 0.7]
  *                 [--runtime onnx|tfjs] [--teacher-runtime tfjs|onnx] [--min-score 0.05]
  *
  * Scores one or more models (default: the student, onnx at its own input size) and the
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'teacher-runtime': { type: 'string', default: 'tfjs' },
     'min-score': { type: 'string', default: '0.05' },
     threads: { type: 'string', default: '1' },
+    iou: { type: 'string', default: '0.7' },
   },
 });
 const minScore = Number(values['min-score']);
@@ -75,7 +76,7 @@ function groundTruth(rel: string, w: number, h: number): GtBox[] {
 
 async function score(name: string, dir: string, runtime: string): Promise<Run> {
   const model = await getRuntime(runtime).load(dir, { threads: Number(values.threads) });
-  const det = new FrameDetector(model, { maxDet: 100 });
+  const det = new FrameDetector(model, { maxDet: 100, iouThreshold: Number(values.iou) });
   const images: ImageEval[] = [];
   let ms = 0;
   try {
@@ -116,7 +117,7 @@ const subsets: Array<[string, boolean[]]> = [
   ['COCO val2017 photos only', rels.map((r) => r.startsWith(VAL2017))],
 ];
 const lines: string[] = [
-  `Held-out split: ${path.relative(ROOT, values.list!)} (${rels.length} images, of which ${subsets[1]![1].filter(Boolean).length} COCO val2017); detections at min score ${minScore}, at most 100 per image; COCO-style 101-point AP. Figures in %.`,
+  `Held-out split: ${path.relative(ROOT, values.list!)} (${rels.length} images, of which ${subsets[1]![1].filter(Boolean).length} COCO val2017); detections at min score ${minScore}, class-wise NMS at IoU ${values.iou}, at most 100 per image; COCO-style 101-point AP. Figures in %.`,
   '',
 ];
 const results: Record<string, { students: Scored[]; teacher: Scored }> = {};
