@@ -3,7 +3,8 @@
  * prints every problem at once, and exits non-zero on any. Every line goes
  * through the config's Redactor: no secret is printed, in any spelling.
  */
-import { ConfigError, EX_CONFIG } from '../errors.js';
+import { ConfigError, EX_CONFIG, LookoutError } from '../errors.js';
+import { describeInspection, inspectModelDir } from '../detector/model-inspect.js';
 import { configRedactor, maskWholeUrl, urlMasker } from '../config/index.js';
 import { loadAll } from './load-config.js';
 
@@ -23,6 +24,14 @@ export function checkConfig(configFile: string, env: NodeJS.ProcessEnv, out: (li
   const complain = (line: string) => err(redactor.text(line));
   let bad = 0;
   say(`${configFile}: ok`);
+  // The model as far as it can be checked without running it; a refusal reads as `run` gives it (exit 78).
+  try {
+    say(describeInspection(loaded.config.detector.model, inspectModelDir(loaded.config.detector.model, loaded.config.detector.runtime)));
+  } catch (error) {
+    if (!(error instanceof LookoutError && error.code === 'EMODEL')) throw error;
+    bad++;
+    complain(error.message);
+  }
   if (loaded.cameras.length === 0) say(`${loaded.camerasDir}: no camera files (*.json)`);
   for (const camera of loaded.cameras) {
     if (camera.config) {

@@ -51,10 +51,24 @@ export function resolveInput(
  */
 export function resolveLabels(file: string, out: ModelOutput, meta: ModelMetadata): string[] {
   const { dims } = out;
-  const expected = meta.labels ? `[1,${4 + meta.labels.length},N] or [1,N,${4 + meta.labels.length}] (4 box values + ${meta.labels.length} class scores)` : '[1,4+nc,N] or [1,N,4+nc]';
-  const fail = (why: string) => modelError(file, `output shape [${dims.join(',')}] ${why}; expected ${expected} as in an Ultralytics YOLOv8 detect export`);
+  const fail = outputFailure(file, dims, meta);
   if (dims.length !== 3 || dims[0] !== 1) throw fail('is not a batch-1 rank-3 tensor');
   if (dims[0]! * dims[1]! * dims[2]! !== out.data.length) throw fail(`does not match its data length ${out.data.length}`);
+  return labelsForShape(file, dims, meta);
+}
+
+function outputFailure(file: string, dims: ReadonlyArray<number | string | null>, meta: ModelMetadata) {
+  const expected = meta.labels ? `[1,${4 + meta.labels.length},N] or [1,N,${4 + meta.labels.length}] (4 box values + ${meta.labels.length} class scores)` : '[1,4+nc,N] or [1,N,4+nc]';
+  return (why: string) => modelError(file, `output shape [${dims.join(',')}] ${why}; expected ${expected} as in an Ultralytics YOLOv8 detect export`);
+}
+
+/**
+ * The labels for a static output shape, or EMODEL. Used on the warm-up run's
+ * output, and by check-config on the shape a model file declares.
+ */
+export function labelsForShape(file: string, dims: readonly number[], meta: ModelMetadata): string[] {
+  const fail = outputFailure(file, dims, meta);
+  if (dims.length !== 3 || dims[0] !== 1) throw fail('is not a batch-1 rank-3 tensor');
   if (meta.labels) {
     if (outputLayout(dims, meta.labels.length) === null) throw fail('does not match the labels');
     return meta.labels;

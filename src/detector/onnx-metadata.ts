@@ -75,3 +75,58 @@ export function readOnnxMetadata(buf: Uint8Array): Record<string, string> {
   if (!hasGraph) throw new Error('no graph in the file (not an ONNX model?)');
   return props;
 }
+
+/** A graph input or output: its name and dims (a number, a symbolic name, or null when unknown). */
+export interface OnnxValueInfo {
+  name: string;
+  dims: Array<number | string | null> | null;
+}
+
+/**
+ * The graph's inputs (initializers excluded: older exports list weights as
+ * inputs too) and outputs with their declared shapes, read from the wire
+ * format without loading the model: ModelProto.graph (7) -> GraphProto.input
+ * (11) / output (12) / initializer (5) -> ValueInfoProto.type (2) ->
+ * TypeProto.tensor_type (1) -> shape (2) -> dim (1) = dim_value (1) | dim_param (2).
+ */
+export function readOnnxGraphIO(buf: Uint8Array): { inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[] } {
+  const graph = [...fields(buf)].find((f) => f.field === 7 && f.wire === 2);
+  if (!graph) throw new Error('no graph in the file (not an ONNX model?)');
+  const inputs: OnnxValueInfo[] = [];
+  const outputs: OnnxValueInfo[] = [];
+  const initializers = new Set<string>();
+  for (const f of fields(buf, graph.start, graph.end)) {
+    if (f.wire !== 2) continue;
+    if (f.field === 11) inputs.push(valueInfo(buf, f));
+    else if (f.field === 12) outputs.push(valueInfo(buf, f));
+    else if (f.field === 5) {
+      const name = [...fields(buf, f.start, f.end)].find((g) => g.field === 8 && g.wire === 2);
+      if (name) initializers.add(decoder.decode(buf.subarray(name.start, name.end)));
+    }
+  }
+  return { inputs: inputs.filter((i) => !initializers.has(i.name)), outputs };
+}
+
+function valueInfo(buf: Uint8Array, f: Field): OnnxValueInfo {
+  let name = '';
+  let dims: Array<number | string | null> | null = null;
+  for (const g of fields(buf, f.start, f.end)) {
+    if (g.wire !== 2) continue;
+    if (g.field === 1) name = decoder.decode(buf.subarray(g.start, g.end));
+    if (g.field !== 2) continue;
+    const tensor = [...fields(buf, g.start, g.end)].find((h) => h.field === 1 && h.wire === 2);
+    const shape = tensor ? [...fields(buf, tensor.start, tensor.end)].find((h) => h.field === 2 && h.wire === 2) : undefined;
+    if (!shape) continue;
+    dims = [];
+    for (const dim of fields(buf, shape.start, shape.end)) {
+      if (dim.field !== 1 || dim.wire !== 2) continue;
+      let value: number | string | null = null;
+      for (const d of fields(buf, dim.start, dim.end)) {
+        if (d.field === 1 && d.wire === 0) value = readVarint(buf, d.start)[0];
+        else if (d.field === 2 && d.wire === 2) value = decoder.decode(buf.subarray(d.start, d.end));
+      }
+      dims.push(value);
+    }
+  }
+  return { name, dims };
+}

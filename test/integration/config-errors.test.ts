@@ -2,7 +2,7 @@
 import test from 'ava';
 import { DaemonProcess, getJson, waitFor, writeConfig } from '../helpers/daemon.js';
 import { BASE, rtspCamera, startBroker, startCamera, startDaemon, watch } from '../helpers/stack.js';
-import { rmSync, truncateSync } from 'node:fs';
+import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyModelDir, generateTestModel } from '../helpers/test-model/index.js';
 
@@ -69,19 +69,44 @@ test('embedded broker: a taken port fails start-up with a message saying so', as
   t.true(daemon.stdout.includes(`127.0.0.1:${taken.port} is already in use`), `the log says the port is in use: ${daemon.stdout.slice(-600)}`);
 });
 
+test('a duration no timer can wait for is refused by check-config and run alike', async (t) => {
+  const config = writeConfig({ mqtt: { url: 'mqtt://127.0.0.1:1', stats_interval_s: 3_000_000 }, scheduler: { interval_s: 1e12 } }, {});
+  t.teardown(() => config.remove());
+  const f = config.configFile;
+  const expected = [
+    `${f}: mqtt.stats_interval_s: must be a number of seconds > 0 and <= 86400 (1 d), got 3000000`,
+    `${f}: scheduler.interval_s: must be a number of seconds >= 0.1 and <= 3600 (1 h), got 1000000000000`,
+  ];
+  const check = new DaemonProcess(['check-config', '--config', f]);
+  t.is((await check.exited).code, 78, 'check-config exits 78');
+  t.deepEqual(check.stderr.trim().split('\n'), expected, 'check-config names file, key and the maximum');
+  const run = new DaemonProcess(['run', '--config', f]);
+  t.teardown(() => run.stop('SIGKILL'));
+  t.is((await run.exited).code, 78, 'run exits 78');
+  t.deepEqual(run.stderr.trim().split('\n'), [...expected, 'lookout: invalid configuration, not starting'], 'run says the same');
+});
+
 for (const [what, damage] of [
-  ['a missing model file', (dir: string) => rmSync(join(dir, 'model.onnx'))],
-  ['a truncated model file', (dir: string) => truncateSync(join(dir, 'model.onnx'), 100)],
-] as const) {
-  test(`${what} exits 78 naming the file`, async (t) => {
-    const model = copyModelDir(generateTestModel({ size: 64 }));
-    damage(model);
+  ['a missing model file', (dir: string) => void rmSync(join(dir, 'model.onnx'))],
+  ['a truncated model file', (dir: string) => void truncateSync(join(dir, 'model.onnx'), 100)],
+  // Not removed: copyModelDir names copies by count, so removing one could hand its name to another test.
+  ['a model directory that does not exist', (dir: string) => join(dir, 'nope')],
+  ['labels that do not match the output', (dir: string) => void writeFileSync(join(dir, 'lookout-model.json'), JSON.stringify({ labels: ['a', 'b', 'c'] }))],
+] as Array<[string, (dir: string) => string | void]>) {
+  test(`${what}: run and check-config exit 78 with the same message`, async (t) => {
+    const copy = copyModelDir(generateTestModel({ size: 64 }));
+    const model = damage(copy) ?? copy;
     const config = writeConfig({ mqtt: { url: 'mqtt://127.0.0.1:1' }, http: { port: 0 }, detector: { runtime: 'onnx', model } }, {});
     t.teardown(() => config.remove());
     const daemon = new DaemonProcess(['run', '--config', config.configFile]);
     t.teardown(() => daemon.stop('SIGKILL'));
     const { code } = await daemon.exited;
     t.is(code, 78, 'exit code is EX_CONFIG');
-    t.true(daemon.stderr.includes(join(model, 'model.onnx')), `stderr names the model file: ${daemon.stderr}`);
+    t.true(daemon.stderr.includes(model), `stderr names the model: ${daemon.stderr}`);
+    const message = daemon.stderr.split('\n').find((l) => l.startsWith('lookout: '))?.slice('lookout: '.length);
+    t.truthy(message, `run prints the reason on stderr: ${daemon.stderr}`);
+    const check = new DaemonProcess(['check-config', '--config', config.configFile]);
+    t.is((await check.exited).code, 78, 'check-config exits 78 too');
+    t.deepEqual(check.stderr.trim().split('\n'), [message], 'check-config prints the message run gives');
   });
 }
