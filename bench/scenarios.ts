@@ -25,7 +25,7 @@ import type { BenchArgs } from './lib/args.js';
 import { withScope, type Scope } from './lib/cleanup.js';
 import { hasCameraKey, hasDaemonKey, motionSwitchKey, sleep, startStack, waitForInference, type Stack } from './lib/daemon.js';
 import { DEMO_CLIP, shippedDetector } from './lib/models.js';
-import { linePlot, PALETTE, type PlotSeries } from './lib/png.js';
+import { linePlot, PALETTE, type PlotSeries } from './lib/plot.js';
 import { fmt, mean, round } from './lib/stats.js';
 import { analyseWindow, series, type SeriesPoint, type WindowResult } from './lib/window.js';
 
@@ -88,7 +88,7 @@ async function start(scope: Scope, cameras: Record<string, Record<string, unknow
 
 const now = (stack: Stack) => Date.now() - stack.startedAt;
 
-function plotRun(outDir: string, file: string, title: string, points: SeriesPoint[], markers: Array<{ x: number; label: string }> = []): string {
+async function plotRun(outDir: string, file: string, title: string, points: SeriesPoint[], markers: Array<{ x: number; label: string }> = []): Promise<string> {
   const cams = Object.keys(points.at(-1)?.inferred_fps ?? {});
   const cpu: PlotSeries[] = [
     { name: 'system cpu %', color: PALETTE[1]!, points: points.map((p) => [p.t_s, p.system_cpu_pct]) },
@@ -104,7 +104,7 @@ function plotRun(outDir: string, file: string, title: string, points: SeriesPoin
       fps.push({ name: `${cam} target`, color: PALETTE[(i + 2) % PALETTE.length]!, dashed: true, points: points.map((p) => [p.t_s, p.target_fps[cam] ?? null]) });
     }
   });
-  fs.writeFileSync(path.join(outDir, file), linePlot({ title, xLabel: 'seconds', markers, panels: [{ title: 'CPU %', yMax: 100, series: cpu }, { title: 'inferred fps per camera', series: fps }] }));
+  fs.writeFileSync(path.join(outDir, file), await linePlot({ title, xLabel: 'seconds', markers, panels: [{ title: 'CPU %', yMax: 100, series: cpu }, { title: 'inferred fps per camera', series: fps }] }));
   return file;
 }
 
@@ -129,7 +129,7 @@ async function idle(n: number, args: BenchArgs, outDir: string, stamp: string, l
     log(`  ${name}: ${Object.entries(w.cameras).map(([c, v]) => `${c} ${v.inferred_fps}`).join(', ')} fps; fairness ${w.fairness}; latency p50/p95/p99 ${w.latency_ms.p50}/${w.latency_ms.p95}/${w.latency_ms.p99} ms; cpu ${w.daemon_cpu_pct}%`);
     return {
       name, cameras: n, window: w, series: pts, settings_not_in_schema: stack.dropped, notes: [],
-      plot: plotRun(outDir, `${stamp}-${name}.png`, `lookout bench ${name}`, pts),
+      plot: await plotRun(outDir, `${stamp}-${name}.png`, `lookout bench ${name}`, pts),
       checks: {
         ...(n >= 4 ? { fairness: { value: w.fairness, target: 'max/min <= 1.2', ok: w.fairness === null ? null : w.fairness <= 1.2 } } : {}),
         latency_p99: latencyCheck(w),
@@ -188,7 +188,7 @@ async function hog(args: BenchArgs, outDir: string, stamp: string, log: Log): Pr
       recover_s: recovered ? round(recovered.t_s - hogStop, 1) : null,
       baseline_total_fps: round(baseline, 2),
       fps_min_violations_s: violations,
-      plot: plotRun(outDir, `${stamp}-hog.png`, `lookout bench hog (${n} cameras)`, pts, [{ x: hogStart, label: 'hog on' }, { x: hogStop, label: 'hog off' }]),
+      plot: await plotRun(outDir, `${stamp}-hog.png`, `lookout bench hog (${n} cameras)`, pts, [{ x: hogStart, label: 'hog on' }, { x: hogStop, label: 'hog off' }]),
       checks: {
         cpu_within_10: { value: round(settledCpu, 1), target: `mean system cpu ${hogStart + 10}-${hogStop} s within +-10 of ${target ?? 'cpu_target'}`, ok: target === null || settledCpu === null ? null : Math.abs(settledCpu - target) <= 10 },
         recover: { value: recovered ? round(recovered.t_s - hogStop, 1) : null, target: 'full rate (>= 90% of pre-hog) within 10 s of hog off', ok: baseline === null ? null : recovered ? recovered.t_s - hogStop <= 10 : false },
@@ -221,7 +221,7 @@ async function staticScene(gate: boolean | null, args: BenchArgs, outDir: string
     return {
       name, cameras: 2, window: w, series: pts, settings_not_in_schema: stack.dropped,
       notes: key ? [] : ['this build has no motion gate switch: static and moving are inferred alike'],
-      plot: plotRun(outDir, `${stamp}-${name}.png`, `lookout bench ${name}`, pts),
+      plot: await plotRun(outDir, `${stamp}-${name}.png`, `lookout bench ${name}`, pts),
       checks: gate === false ? {} as ScenarioRun['checks'] : { still_vs_moving: { value: ratio, target: 'still rate <= 10% of moving rate', ok: ratio === null || !key ? null : ratio <= 0.1 } },
     };
   });

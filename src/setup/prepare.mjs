@@ -30,6 +30,8 @@ const APT_PACKAGES = {
     'gstreamer1.0-plugins-bad',
     'gstreamer1.0-plugins-ugly',
     'systemd',
+    // A font for the text of rendered images (the bench's plots, through sharp).
+    'fonts-dejavu-core',
   ],
 };
 
