@@ -19,7 +19,6 @@ region holding its centre.
 
 Augmentation: letterbox, random scale/translate, horizontal flip, HSV jitter, and 2x2 mosaic.
 """
-import json
 import os
 import random
 
@@ -50,16 +49,6 @@ def read_yolo_labels(path, w, h):
                 continue
             c, cx, cy, bw, bh = int(p[0]), *map(float, p[1:])
             out.append((c, (cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h))
-    return out
-
-
-def read_teacher(jsonl):  # the offline teacher pass's output (teacher_pass.py)
-    """file basename path (relative 'set/images/x.jpg') -> [(cls, x1,y1,x2,y2, score)]."""
-    out = {}
-    for line in open(jsonl):
-        r = json.loads(line)
-        key = '/'.join(r['file'].replace('\\', '/').split('/')[-3:])
-        out[key] = [(o['class_id'], *o['box'], o['score']) for o in r['objects']]
     return out
 
 

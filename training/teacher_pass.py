@@ -8,8 +8,9 @@ the teacher scores best with), the maps of the image and of its mirror averaged 
 augmentation, teacher_head.flip_merge), the top 100 peaks, class-wise NMS at IoU 0.5 (its raw
 peaks hold same-class duplicates), scores >= 0.05, boxes mapped back to source pixels.
 Writes one JSON line per image ({"file", "objects": [{"class_id", "box": [x1,y1,x2,y2], "score"}]},
-the `lookout detect --json` form data.read_teacher reads). Resumable: images already in the
-output file are skipped.
+the `lookout detect --json` form). Resumable: images already in the output file are skipped.
+Training does not need it (train.py runs the teacher inside every step); it measures the
+teacher's own detections, e.g. with and without flip (training/results/teacher-flip.md).
 """
 import argparse
 import json
