@@ -123,9 +123,9 @@ async function* runFfmpeg(file: string, args: string[], frameBytes: number): Asy
   }
 }
 
-async function imageSequence(name: string, images: readonly string[], rate: number | null, folder: string): Promise<FrameInput> {
-  const fps = rate ?? seqinfoRate(folder);
-  if (!fps) throw new FrameInputError(`${name}: frames without a frame rate: pass --frame-rate N (or put a seqinfo.ini with frameRate beside the folder)`);
+async function imageSequence(name: string, images: readonly string[], rateFlag: number | null, folder: string): Promise<FrameInput> {
+  const rate = rateFlag ?? seqinfoRate(folder);
+  if (!rate) throw new FrameInputError(`${name}: frames without a frame rate: pass --frame-rate N (or put a seqinfo.ini with frameRate beside the folder)`);
   const info = await probeMedia(images[0]!).catch((error: Error) => {
     throw new FrameInputError(`${images[0]}: not an image ffprobe can read: ${error.message.split('\n')[0]}`);
   });
@@ -133,11 +133,11 @@ async function imageSequence(name: string, images: readonly string[], rate: numb
     name,
     width: info.width,
     height: info.height,
-    rate: fps,
+    rate,
     async *frames(lb, fps) {
       const want = frameSampler(fps);
       for (let i = 0; i < images.length; i++) {
-        const time_s = i / fps;
+        const time_s = i / rate;
         if (!want(i + 1, time_s)) continue;
         let data: Buffer | null = null;
         for await (const frame of decodeFrames(images[i]!, lb.dstWidth, lb.dstHeight, lb)) data = frame;

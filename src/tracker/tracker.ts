@@ -55,6 +55,20 @@ export type TrackerOptions = Pick<
 export const MIN_MISSES_TO_END = 2;
 /** Scores kept per object for the median (Frigate keeps 10 too). */
 export const SCORE_HISTORY = 10;
+/**
+ * How far (in box heights per second since the object was last seen, plus
+ * NEAR_BASE) a detection may be from where an object is expected and still
+ * continue it when their boxes do not overlap enough: at 1 fps a walking
+ * person moves a box width between frames, and a new object has no velocity
+ * yet. Such a pair scores below any overlapping one (at most NEAR_MAX), so
+ * overlap always wins.
+ */
+export const NEAR_SPEED = 1.2;
+export const NEAR_BASE = 0.25;
+const NEAR_MAX = 0.19;
+/** A missed frame at most this long after the last hit is bridged in the counts, whatever coast_s says (one missed frame at 1 fps). */
+export const SHORT_MISS_MS = 2000;
+
 /** An object is "in place" while its box overlaps where it settled by at least this IoU. */
 export const STATIONARY_IOU = 0.6;
 
@@ -167,9 +181,9 @@ export class Tracker {
     const predicted = new Map<TrackState, Box>(this.#tracks.map((track) => [track, predictBox(track.filter, t)]));
     const matched = new Map<TrackState, Detection>();
     // Stage 1: confident detections, to every live object.
-    const leftHigh = this.#associate(this.#tracks, high, predicted, o.iou_min, matched);
+    const leftHigh = this.#associate(this.#tracks, high, predicted, t, o.iou_min, matched);
     // Stage 2 (ByteTrack): weak detections only continue objects still unmatched.
-    this.#associate(this.#tracks.filter((tr) => !matched.has(tr)), low, predicted, o.iou_min, matched);
+    this.#associate(this.#tracks.filter((tr) => !matched.has(tr)), low, predicted, t, o.iou_min, matched);
 
     const events: TrackEvent[] = [];
     const kept: TrackState[] = [];
@@ -221,7 +235,7 @@ export class Tracker {
   }
 
   /** Optimal assignment of `dets` to `tracks` of the same label; returns the detections left over. */
-  #associate(tracks: readonly TrackState[], dets: readonly Detection[], predicted: Map<TrackState, Box>, minSim: number, matched: Map<TrackState, Detection>): Detection[] {
+  #associate(tracks: readonly TrackState[], dets: readonly Detection[], predicted: Map<TrackState, Box>, t: number, minSim: number, matched: Map<TrackState, Detection>): Detection[] {
     const left: Detection[] = [];
     for (const label of new Set(dets.map((d) => d.label))) {
       const ds = dets.filter((d) => d.label === label);
@@ -229,9 +243,10 @@ export class Tracker {
       const cost = ts.map((tr) =>
         ds.map((d) => {
           if (d.class_id !== tr.class_id) return null;
-          const sim = Math.max(iou(predicted.get(tr)!, d.box), iou(tr.box, d.box));
+          const overlap = Math.max(iou(predicted.get(tr)!, d.box), iou(tr.box, d.box));
+          const sim = overlap >= minSim ? overlap : nearness(predicted.get(tr)!, d.box, t - tr.seenT);
           // A small premium on objects seen recently: a long-lost one yields to them on a tie.
-          return sim >= minSim ? 1 - sim + 0.01 * Math.min(tr.misses, 10) : null;
+          return sim > 0 ? 1 - sim + 0.01 * Math.min(tr.misses, 10) : null;
         }),
       );
       const taken = new Set<number>();
@@ -304,7 +319,7 @@ export class Tracker {
   #count(t: number, predicted: Map<TrackState, Box>): Record<string, number> {
     const { coast_s, duplicate_iou } = this.#o;
     const inView = this.#tracks.filter(
-      (tr) => isConfirmed(tr) && (tr.misses === 0 || t - tr.seenT <= coast_s * 1000 || (tr.stationary && tr.misses <= 1)),
+      (tr) => isConfirmed(tr) && (tr.misses === 0 || t - tr.seenT <= coast_s * 1000 || (tr.misses === 1 && (tr.stationary || t - tr.seenT <= SHORT_MISS_MS))),
     );
     // Seen ones first, so a coasting duplicate of a seen object is the one left out.
     inView.sort((a, b) => Number(a.misses > 0) - Number(b.misses > 0) || a.order - b.order);
@@ -355,6 +370,24 @@ function snapshot(track: TrackState): Track {
     hits: track.hits,
     stationary: track.stationary,
   };
+}
+
+/**
+ * Similarity (0..NEAR_MAX) of a detection that does not overlap an object's
+ * expected box enough: close in center (relative to the object's height and
+ * the time since it was seen) and alike in size. 0 = too far or too unlike.
+ */
+function nearness(expected: Box, box: Box, elapsedMs: number): number {
+  const h = expected[3] - expected[1];
+  const w = expected[2] - expected[0];
+  const bh = box[3] - box[1];
+  const bw = box[2] - box[0];
+  if (h <= 0 || w <= 0 || bh <= 0 || bw <= 0) return 0;
+  const ratio = Math.max(h / bh, bh / h, w / bw, bw / w);
+  if (ratio > 1.5) return 0;
+  const radius = h * (NEAR_BASE + NEAR_SPEED * Math.min(elapsedMs, 3000) / 1000);
+  const d = Math.hypot((expected[0] + expected[2] - box[0] - box[2]) / 2, (expected[1] + expected[3] - box[1] - box[3]) / 2);
+  return d < radius ? NEAR_MAX * (1 - d / radius) : 0;
 }
 
 /** Same-label boxes overlapping by `minIou` or more are one detection: the best-scoring box, in input order otherwise. */

@@ -110,6 +110,22 @@ test('motion is predicted in time: uneven gaps of up to 2 s keep one id', (t) =>
   t.deepEqual([...seen], [`${T0}-1`], 'one id for the whole walk');
 });
 
+test('at 1 fps a person moving a box width per second is announced and keeps one id (nearness, not overlap)', (t) => {
+  const tr = tracker();
+  // A 40 x 80 box moving 40 px/s: consecutive boxes do not overlap at all.
+  const seen = new Set<string>();
+  let out: TrackerOutput | null = null;
+  for (let s = 0; s < 8; s++) {
+    out = tr.update(T0 + s * 1000, [det('person', boxAt(100 + 40 * s, 100)), det('person', boxAt(700 - 40 * s, 300))]);
+    for (const id of ids(out)) seen.add(id);
+  }
+  t.is(seen.size, 2, 'two people, two ids');
+  t.deepEqual(out!.counts, { person: 2 }, 'both counted');
+  // A detection far from everything is a new object, not a jump.
+  out = tr.update(T0 + 8000, [det('person', boxAt(100 + 40 * 8, 100)), det('person', boxAt(700 - 40 * 8, 300)), det('person', boxAt(900, 0))]);
+  t.is(out.matched.length, 2, 'the far one is tentative, not a continuation');
+});
+
 test('an object that stops during a long gap is found by its last box, not lost to the prediction', (t) => {
   const tr = tracker({ max_age_s: 10 });
   tr.update(T0, [det('car', boxAt(0, 0, 100, 50))]);
