@@ -49,6 +49,8 @@ export interface CameraSourceStats {
   /** ffmpeg restarts after a failure (probe failures included). */
   reconnects: number;
   stalls: number;
+  /** Picture size changes seen inside the stream (each restarts ffmpeg at the new size). */
+  sizeChanges: number;
   lastFrameAt: number | null;
 }
 

@@ -7,7 +7,7 @@ import type {
   CameraSourceDeps, CameraSourceEvents, CameraSourceOptions, CameraSourceStats, CameraState, ProcessRunner, StateChange,
 } from './camera-source-types.js';
 import { Backoff } from './backoff.js';
-import { buildFfmpegArgs } from './ffmpeg-args.js';
+import { buildFfmpegArgs, graphInputSize } from './ffmpeg-args.js';
 import type { Frame, SourceInfo } from './frame.js';
 import { FpsMeter } from './fps-meter.js';
 import { FrameSplitter } from './frame-splitter.js';
@@ -27,9 +27,11 @@ interface Run {
   child: ChildProcess;
   splitter: FrameSplitter;
   letterbox: Letterbox;
+  /** The source size the letterbox was computed for. */
+  size: { width: number; height: number };
   stallTimer: Timer | null;
   streamingSince: number | null;
-  endedBy: 'stall' | 'stop' | null;
+  endedBy: 'stall' | 'stop' | 'resize' | null;
   done: boolean;
 }
 
@@ -62,6 +64,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
   private framesIn = 0;
   private reconnects = 0;
   private stalls = 0;
+  private sizeChanges = 0;
   private lastFrameAt: number | null = null;
   private readonly fpsIn = new FpsMeter(5000);
 
@@ -86,6 +89,7 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
       fpsIn: this.fpsIn.rate(this.clock.now()),
       reconnects: this.reconnects,
       stalls: this.stalls,
+      sizeChanges: this.sizeChanges,
       lastFrameAt: this.lastFrameAt,
     };
   }
@@ -170,13 +174,18 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     this.stderr.clear();
     const child = this.processes.spawn('ffmpeg', args);
     const run: Run = {
-      child, letterbox, splitter: new FrameSplitter(width * height * 3),
+      child, letterbox, splitter: new FrameSplitter(width * height * 3), size: { width: info.width, height: info.height },
       stallTimer: null, streamingSince: null, endedBy: null, done: false,
     };
     this.run = run;
     this.log.debug({ pid: child.pid, args: args.map((a) => (a === url ? maskUrl(url) : a)) }, 'ffmpeg started');
     child.stdout!.on('data', (chunk: Buffer) => this.onData(run, chunk));
-    child.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      for (const line of this.stderr.push(chunk)) {
+        const size = line.level === 'verbose' ? graphInputSize(line.text) : null;
+        if (size) this.onGraphSize(run, size);
+      }
+    });
     child.once('exit', (code, signal) => this.onExit(run, `ffmpeg exited (${signal ? `signal ${signal}` : `code ${code}`})`));
     // Spawn failures (ENOENT) emit 'error' and never 'exit'.
     child.on('error', (err) => { if (child.pid === undefined) this.onExit(run, `cannot start ffmpeg: ${err.message}`); });
@@ -205,12 +214,41 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     this.armStall(run);
   }
 
+  /**
+   * ffmpeg (re)configured its filter graph for a picture of this size. When
+   * it is not the size the letterbox was computed for (the camera changed
+   * resolution inside the stream, or the probe saw another size), the frames
+   * would be scaled wrongly and boxes mapped back by a stale factor: restart
+   * ffmpeg at once for the new size. The new size comes from ffmpeg itself,
+   * not a new probe, so a probe that disagrees with the decoder cannot make
+   * it restart in a loop.
+   */
+  private onGraphSize(run: Run, size: { width: number; height: number }): void {
+    if (run !== this.run || run.endedBy) return;
+    if (size.width === run.size.width && size.height === run.size.height) return;
+    const from = `${run.size.width}x${run.size.height}`;
+    const to = `${size.width}x${size.height}`;
+    this.sizeChanges += 1;
+    this.log.info({ from, to }, `picture size changed from ${from} to ${to}; restarting ffmpeg for the new size`);
+    run.endedBy = 'resize';
+    this.clearStall(run);
+    this.source = { ...(this.source ?? { fps: null, codec: null }), width: size.width, height: size.height };
+    this.emit('source', this.source);
+    this.setState('connecting', `picture size changed from ${from} to ${to}`);
+    void this.processes.kill(run.child, this.killGraceMs, this.clock);
+  }
+
   private onExit(run: Run, how: string): void {
     if (run.done) return;
     run.done = true;
     this.clearStall(run);
     if (this.run === run) this.run = null;
     if (run.endedBy === 'stop' || !this.running) return;
+    if (run.endedBy === 'resize') {
+      // Not a failure: no backoff, no reconnect counted; the new run starts at the size ffmpeg reported.
+      if (this.source) this.spawnFfmpeg(this.source);
+      return;
+    }
     if (run.endedBy === 'stall') {
       this.scheduleRestart(run.streamingSince);
       return;

@@ -17,10 +17,22 @@ export function isRtspUrl(url: string): boolean {
 }
 
 /**
- * Global options go first: quiet stderr except warnings (kept for the
- * offline reason), and no stdin reading since ffmpeg runs in the background.
+ * Global options go first: no stdin reading since ffmpeg runs in the
+ * background, and a log with each line tagged by its level. Warnings and
+ * worse are kept for the offline reason; `verbose` is needed for one line,
+ * `[graph N input from stream ...] w:W h:H ...`, which ffmpeg 5.1 prints each
+ * time it (re)configures the filter graph: the only word it gives when a
+ * camera changes its picture size inside the stream (nothing at info).
  */
-const GLOBAL_ARGS = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
+const GLOBAL_ARGS = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+verbose'];
+
+/** The filter graph's input size in a line of ffmpeg's verbose log (level tag removed). */
+const GRAPH_INPUT = /^\[graph \d+ input from stream \d+:\d+ @ [^\]]*\] w:(\d+) h:(\d+) /;
+
+export function graphInputSize(line: string): { width: number; height: number } | null {
+  const match = GRAPH_INPUT.exec(line);
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : null;
+}
 
 /** Input options lookout sets for a source, before the user's input_args. */
 export function sourceInputArgs(url: string, rtspTimeoutS: number): string[] {

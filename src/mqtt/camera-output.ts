@@ -78,7 +78,8 @@ export class CameraOutput {
   }
 }
 
-export function detectionsPayload(result: DetectionResult, source: { width: number; height: number } | null, now: number): DetectionsPayload {
+/** `_source` (the camera's current size) is not used for the sizes: the frame's own letterbox is what its boxes are in. */
+export function detectionsPayload(result: DetectionResult, _source: { width: number; height: number } | null, now: number): DetectionsPayload {
   const { frame } = result;
   return {
     camera: result.camera,
@@ -88,8 +89,10 @@ export function detectionsPayload(result: DetectionResult, source: { width: numb
     latency_ms: Math.max(0, now - frame.capturedAt),
     inference_ms: round(result.inferenceMs, 1),
     model: result.model,
-    source_width: source?.width ?? frame.letterbox.srcWidth,
-    source_height: source?.height ?? frame.letterbox.srcHeight,
+    // The size the boxes were mapped to, from the frame itself: a frame still in the detector
+    // when the camera changed its picture size keeps the size it was cut at.
+    source_width: frame.letterbox.srcWidth,
+    source_height: frame.letterbox.srcHeight,
     objects: result.objects.map((d) => ({
       label: d.label,
       class_id: d.class_id,

@@ -17,6 +17,8 @@ export interface RtspServerOptions {
   readyTimeoutMs?: number;
   /** Listen on this port (to restart a server where clients expect it); default a free one. */
   port?: number;
+  /** The test picture's second size (e.g. '640x360'): switchSize() toggles running streams to it and back. */
+  switchSize?: string;
 }
 
 export interface RtspServer {
@@ -28,6 +30,8 @@ export interface RtspServer {
   /** SIGSTOP: the server stops answering but keeps its sockets (a stalled camera). */
   pause(): void;
   resume(): void;
+  /** With switchSize: toggles the picture size inside the running streams; resolves with the new size. */
+  switchSize(): Promise<string>;
 }
 
 /** Processes started here that are still alive; killed if the test process exits early. */
@@ -62,6 +66,7 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
   const udpPort = opts.clip || opts.lavfi ? await freeUdpPort() : null;
   if (udpPort !== null) args.push('--udp-port', String(udpPort));
   else args.push('--pattern', opts.pattern ?? 'ball', '--size', opts.size ?? '320x240', '--fps', String(opts.fps ?? 10));
+  if (opts.switchSize !== undefined) args.push('--switch-size', opts.switchSize);
 
   const server = track(spawnGroup('/usr/bin/python3', args));
   let feeder: ChildProcess | null = null;
@@ -80,6 +85,19 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
       stop,
       pause: () => process.kill(server.pid!, 'SIGSTOP'),
       resume: () => process.kill(server.pid!, 'SIGCONT'),
+      switchSize: () =>
+        new Promise<string>((resolve) => {
+          let out = '';
+          const onOut = (d: Buffer) => {
+            out += d.toString();
+            const m = /^SWITCHED (\S+)$/m.exec(out);
+            if (!m) return;
+            server.stdout!.off('data', onOut);
+            resolve(m[1]!);
+          };
+          server.stdout!.on('data', onOut);
+          process.kill(server.pid!, 'SIGUSR1');
+        }),
     };
   } catch (err) {
     await stop();

@@ -214,3 +214,33 @@ test('before the first frame a short stall_timeout_s is stretched to the startup
   t.deepEqual(kills, [children[0]!.pid, children[1]!.pid], 'once streaming, stall_timeout_s itself applies');
   await source.stop();
 });
+
+test('a picture size change inside the stream restarts ffmpeg at the new size, without probing or backoff', async (t) => {
+  const { clock, source, children, probes, states, frames, sources } = setup();
+  await source.start();
+  await flush();
+  const first = children[0]!;
+  // ffmpeg 5.1 at -loglevel level+verbose, as it configures the graph for the probed 8x4 picture: no restart.
+  first.err('[graph 0 input from stream 0:0 @ 0x55d0] [verbose] w:8 h:4 pixfmt:yuv420p tb:1/90000 fr:25/1 sar:1/1\n');
+  first.out(FRAME);
+  t.is(children.length, 1, 'the size the letterbox was made for: nothing to do');
+  // The camera switches to 16x4 (a wider picture) without dropping the session.
+  first.err('[h264 @ 0x55d1] [verbose] Reinit context to 16x16, pix_fmt: yuv420p\n[graph 0 input from stream 0:0 @ 0x55d2] [verbose] w:16 h:4 pixfmt:yuv420p tb:1/90000 fr:25/1 sar:1/1\n');
+  first.out(FRAME);
+  await flush();
+  t.is(frames.length, 1, 'frames of the old run after the change are dropped (scaled for the old size)');
+  t.is(children.length, 2, 'ffmpeg restarted at once, no backoff timer');
+  t.is(probes.length, 1, 'no second probe: the size comes from ffmpeg');
+  t.true(children[1]!.args.includes('fps=5,scale=4:1,pad=4:2:0:0:color=0x727272'), `new letterbox for 16x4: ${children[1]!.args.join(' ')}`);
+  t.deepEqual(sources, [INFO, { ...INFO, width: 16, height: 4 }], 'the new source size is reported');
+  t.deepEqual(states.at(-1), { state: 'connecting', reason: 'picture size changed from 8x4 to 16x4' }, 'the state says why');
+  children[1]!.err('[graph 0 input from stream 0:0 @ 0x55d3] [verbose] w:16 h:4 pixfmt:yuv420p tb:1/90000 fr:25/1 sar:1/1\n');
+  children[1]!.out(FRAME);
+  t.is(children.length, 2, 'the restarted ffmpeg agrees with its letterbox: no loop');
+  t.deepEqual(frames.at(-1)!.letterbox, { srcWidth: 16, srcHeight: 4, dstWidth: 4, dstHeight: 2, scaledWidth: 4, scaledHeight: 1, padX: 0, padY: 0, scaleX: 0.25, scaleY: 0.25 }, 'frames carry the new letterbox, so boxes map back to 16x4 pixels');
+  t.is(states.at(-1)!.state, 'streaming');
+  t.like(source.stats, { sizeChanges: 1, reconnects: 0 }, 'counted as a size change, not a reconnect');
+  clock.advance(60_000);
+  t.is(children.length, 2, 'no timer restarts it again');
+  await source.stop();
+});

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { buildFfmpegArgs, isRtspUrl } from '../../../src/ingest/ffmpeg-args.js';
+import { buildFfmpegArgs, graphInputSize, isRtspUrl } from '../../../src/ingest/ffmpeg-args.js';
 import { computeLetterbox } from '../../../src/ingest/letterbox.js';
 
-const GLOBAL = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
+const GLOBAL = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+verbose'];
 const OUTPUT_320 = ['-an', '-filter:v', 'fps=5,scale=320:240,pad=320:320:0:40:color=0x727272', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
 
 test('rtsp input: TCP, -timeout in microseconds, user input_args right before -i', (t) => {
@@ -52,4 +52,10 @@ test('isRtspUrl', (t) => {
   t.true(isRtspUrl('RTSPS://a/b'));
   t.false(isRtspUrl('/tmp/rtsp://x.mp4'), 'a file path is not RTSP');
   t.false(isRtspUrl('clip.mp4'));
+});
+
+test('graphInputSize reads the size ffmpeg 5.1 configures its filter graph for', (t) => {
+  t.deepEqual(graphInputSize('[graph 0 input from stream 0:0 @ 0x563f9893dc80] w:640 h:360 pixfmt:yuv420p tb:1/90000 fr:10/1 sar:1/1'), { width: 640, height: 360 });
+  t.is(graphInputSize('[Parsed_scale_1 @ 0x5] w:640 h:360 fmt:yuv420p sar:1/1 -> w:160 h:120'), null, 'another filter: not the input');
+  t.is(graphInputSize('[h264 @ 0x5] Reinit context to 640x368, pix_fmt: yuv420p'), null, "the decoder's coded size (368, padded) is not taken");
 });
