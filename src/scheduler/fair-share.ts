@@ -2,8 +2,10 @@
  * Weighted water-filling: the inference budget (inferences/s) shared across
  * cameras in proportion to their priority, no camera getting more than it
  * wants, leftovers going to the others. Floors (fps_min) are served first:
- * while the budget covers them every camera gets at least its floor, and a
- * budget below the floors' sum is itself water-filled up to the floors.
+ * while the budget covers them every camera gets at least its floor. A budget
+ * below the floors' sum is shared in proportion to floor x priority (capped at
+ * the floor): at equal priority every camera gets the same fraction of its
+ * floor, so a camera with a small floor is not starved by one with a big one.
  */
 
 export interface ShareRequest {
@@ -25,7 +27,11 @@ export function fairShare(budget: number, requests: readonly ShareRequest[]): Ma
   const b = Math.max(0, budget);
   let shares: number[];
   if (b >= sum(wanted)) shares = wanted;
-  else if (b <= sum(floors)) shares = waterFill(b, requests.map(() => 0), floors, weights);
+  else if (b <= sum(floors)) {
+    // A camera with no floor gets nothing here (its cap is 0): any weight > 0 keeps the solver defined.
+    const belowWeights = requests.map((r, i) => (floors[i]! > 0 ? floors[i]! * r.priority : r.priority));
+    shares = waterFill(b, requests.map(() => 0), floors, belowWeights);
+  }
   else shares = waterFill(b, floors, wanted, weights);
   return new Map(requests.map((r, i) => [r.name, shares[i]!]));
 }

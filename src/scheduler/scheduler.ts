@@ -11,6 +11,14 @@
  *   fairShare splits it across the streaming cameras by priority.
  * - A Pacer per camera admits frames at the camera's share.
  *
+ * - Floors that cannot be met: the detector's capacity (inferences per
+ *   second of its busy time, times its workers) is measured at every step.
+ *   When it is below the sum of the streaming cameras' floors (fps_min),
+ *   the scheduler says so (status reason, one log line when it starts and
+ *   one when it ends) and shares the capacity instead of a budget the
+ *   detector cannot serve, in proportion to floor x priority (fair-share.ts),
+ *   rather than leaving it to whichever frame finds the detector free.
+ *
  * Skip reasons: 'motion' (still scene, idle rate), 'cpu' (the budget gave
  * the camera less than it wanted), 'rate' (detect.fps_max below detect.fps).
  * 'busy' (a frame replaced while waiting for the detector) is counted by the
@@ -94,6 +102,13 @@ export interface SchedulerStatus {
   temp_c: number | null;
   busy_ratio: number | null;
   decision: Decision | 'disabled';
+  /** Sum of the streaming cameras' floors (fps_min, at most what each wants now). */
+  floors_fps: number;
+  /** Inferences per second the detector can do, measured (null until it has run). */
+  capacity_fps: number | null;
+  floors_met: boolean;
+  /** Why floors are not met, in words; null when they are. */
+  reason: string | null;
   updated_at: string | null;
 }
 
@@ -107,6 +122,10 @@ export interface CameraSchedulerStatus {
   motion_enabled: boolean;
   motion: boolean;
   motion_level: number;
+  /** This camera's floor now: fps_min, at most what it wants. */
+  floor_fps: number;
+  /** Its target is below its floor (the detector cannot serve every floor). */
+  below_floor: boolean;
 }
 
 export class Scheduler {
@@ -124,6 +143,10 @@ export class Scheduler {
   #updatedAt: number | null = null;
   #lastBusyMs: number | null = null;
   #lastTickAt: number | null = null;
+  #lastInferences: number | null = null;
+  /** Smoothed detector capacity, inferences/s. */
+  #capacity: number | null = null;
+  #floorsUnmet = false;
   #timer: Timer | null = null;
   #ticking: Promise<void> | null = null;
   #running = false;
@@ -220,6 +243,10 @@ export class Scheduler {
       temp_c: this.#tempC === null ? null : round(this.#tempC, 1),
       busy_ratio: this.#busy === null ? null : round(this.#busy, 3),
       decision: this.#decision,
+      floors_fps: round(this.#floorSum(this.#o.clock.now()), 2),
+      capacity_fps: this.#capacity === null ? null : round(this.#capacity, 2),
+      floors_met: !this.#floorsUnmet,
+      reason: this.#floorsUnmet ? this.#floorsReason() : null,
       updated_at: this.#updatedAt === null ? null : new Date(this.#updatedAt).toISOString(),
     };
   }
@@ -239,6 +266,8 @@ export class Scheduler {
       motion_enabled: cam.motion !== null,
       motion: cam.moving,
       motion_level: round(cam.level, 1),
+      floor_fps: round(floorOf(cam), 2),
+      below_floor: this.#floorsUnmet && cam.target < floorOf(cam) - 1e-9,
     };
   }
 
@@ -249,6 +278,7 @@ export class Scheduler {
     const busyMs = this.#o.detector.busyMs();
     const span = this.#lastTickAt === null ? 0 : now - this.#lastTickAt;
     const busy = this.#lastBusyMs === null || span <= 0 ? null : Math.min(1, Math.max(0, (busyMs - this.#lastBusyMs) / (span * this.#o.detector.workers)));
+    this.#measureCapacity(busyMs);
     this.#lastBusyMs = busyMs;
     this.#lastTickAt = now;
     this.#cpu = sample.cpu;
@@ -264,8 +294,54 @@ export class Scheduler {
         this.#log.info({ cpu: sample.cpu, temp_c: sample.tempC, busy, budget: step.budget }, `inference budget lowered (${step.decision})`);
       }
     }
+    this.#checkFloors(now);
     this.#reshare();
     for (const cam of this.#cameras.values()) cam.rates.add(now, this.#counters(cam));
+  }
+
+  /** Inferences per second of busy time since the last step, times the workers; smoothed. */
+  #measureCapacity(busyMs: number): void {
+    let inferences = 0;
+    for (const cam of this.#cameras.values()) inferences += this.#o.detector.counters(cam.options.name).inferences;
+    const previous = this.#lastInferences;
+    this.#lastInferences = inferences;
+    if (previous === null || this.#lastBusyMs === null) return;
+    const done = inferences - previous;
+    const busy = busyMs - this.#lastBusyMs;
+    if (done <= 0 || busy <= 0) return;
+    const capacity = (this.#o.detector.workers * 1000 * done) / busy;
+    this.#capacity = this.#capacity === null ? capacity : 0.7 * this.#capacity + 0.3 * capacity;
+  }
+
+  /** The floors the streaming cameras ask for now. */
+  #floorSum(now: number): number {
+    let sum = 0;
+    for (const cam of this.#cameras.values()) if (this.#isActive(cam, now)) sum += floorOf(cam);
+    return sum;
+  }
+
+  /** Floors unmet when the capacity is below their sum (3% either way, so it does not flap). */
+  #checkFloors(now: number): void {
+    const floors = this.#floorSum(now);
+    const capacity = this.#capacity;
+    const unmet = capacity !== null && floors > 0 && capacity < floors * (this.#floorsUnmet ? 1.03 : 0.97);
+    if (unmet === this.#floorsUnmet) return;
+    this.#floorsUnmet = unmet;
+    if (unmet) {
+      this.#log.warn({ floors_fps: round(floors, 2), capacity_fps: round(capacity!, 2) }, `fps_min floors cannot be met: ${this.#floorsReason()}`);
+    } else {
+      this.#log.info({ floors_fps: round(floors, 2), capacity_fps: capacity === null ? null : round(capacity, 2) }, 'fps_min floors are met again');
+    }
+  }
+
+  #floorsReason(): string {
+    const floors = this.#floorSum(this.#o.clock.now());
+    const capacity = this.#capacity ?? 0;
+    const percent = floors > 0 ? Math.round((100 * Math.min(capacity, floors)) / floors) : 100;
+    return (
+      `the detector does ${round(capacity, 1)} inferences/s, less than the ${round(floors, 1)} the streaming cameras' fps_min add up to; ` +
+      `each camera gets a share in proportion to its fps_min and priority (about ${percent}% of its floor at equal priority)`
+    );
   }
 
   #schedule(): void {
@@ -302,7 +378,9 @@ export class Scheduler {
     const now = this.#o.clock.now();
     const active = [...this.#cameras.values()].filter((cam) => this.#isActive(cam, now));
     // Disabled, before the first step or at full rate: everybody gets what they want.
-    const budget = this.#o.enabled && !this.#controller.full ? this.#controller.budget! : Infinity;
+    let budget = this.#o.enabled && !this.#controller.full ? this.#controller.budget! : Infinity;
+    // The detector cannot serve the floors: share what it can do, fairly, instead of a budget it cannot serve.
+    if (this.#o.enabled && this.#floorsUnmet && this.#capacity !== null) budget = Math.min(budget, this.#capacity);
     const max = active.reduce((sum, cam) => sum + cam.fpsMax, 0);
     this.#budget = Math.min(budget, max);
     const shares = fairShare(this.#budget, active.map((cam) => ({
@@ -318,6 +396,11 @@ export class Scheduler {
     const detector = this.#o.detector.counters(cam.options.name);
     return { framesIn: cam.framesIn, inferences: detector.inferences, busy: detector.skippedBusy, ...cam.skipped };
   }
+}
+
+/** A camera's floor now: fps_min, never more than it wants. */
+function floorOf(cam: CameraState): number {
+  return Math.min(cam.options.fpsMin, wantedRate(cam));
 }
 
 /** What a camera asks for now: fps_max while moving (or ungated), idle_fps while still. */

@@ -33,3 +33,15 @@ test('a budget below the sum of floors is shared up to the floors', (t) => {
   t.deepEqual(shares(3, [cam('a', 10, 1, 2), cam('b', 10, 2, 2)]), { a: 1, b: 2 }, 'weights still apply below the floors');
   t.deepEqual(shares(0, [cam('a', 10, 1, 2)]), { a: 0 }, 'no budget, nothing');
 });
+
+test('below the floors every camera gets the same fraction of its floor (times its priority)', (t) => {
+  // Floors 2 and 0.5 cannot both be met with 1.5: each gets 60% of its floor, not 1 and 0.5.
+  t.deepEqual(shares(1.5, [cam('big', 10, 1, 2), cam('small', 10, 1, 0.5)]), { big: 1.2, small: 0.3 }, 'proportional to the floors');
+  // 8 cameras with fps_min 1 on a detector that does 6.7 inferences/s: 0.8375 each.
+  const eight = Array.from({ length: 8 }, (_, i) => cam(`c${i}`, 5, 1, 1));
+  t.deepEqual(Object.values(shares(6.7, eight)), Array(8).fill(0.8375), 'eight equal floors share equally');
+  // Priority 3 against 1 at equal floors: weights 3:1, so 3 of 4 goes to the first, capped at its floor.
+  t.deepEqual(shares(1, [cam('hi', 10, 3, 1), cam('lo', 10, 1, 1)]), { hi: 0.75, lo: 0.25 }, 'priorities weigh in');
+  t.deepEqual(shares(1.5, [cam('hi', 10, 3, 1), cam('lo', 10, 1, 1)]), { hi: 1, lo: 0.5 }, 'a camera held at its floor leaves the rest to the others');
+  t.deepEqual(shares(1, [cam('none', 10, 1, 0), cam('one', 10, 1, 1)]), { none: 0, one: 1 }, 'a camera without a floor gets nothing below the floors');
+});

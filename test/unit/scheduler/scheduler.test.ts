@@ -116,7 +116,8 @@ test('busy ratio, rates and the status fields', async (t) => {
   const { clock, detector, scheduler, offer } = setup([camera('a', { motion: noMotion, fpsMax: 2.5 })]);
   t.deepEqual(scheduler.status(), {
     enabled: true, cpu_target: 75, temp_limit_c: 80, budget_fps: 0, budget_min_fps: 0, budget_max_fps: 0,
-    cpu_percent: null, temp_c: null, busy_ratio: null, decision: 'start', updated_at: null,
+    cpu_percent: null, temp_c: null, busy_ratio: null, decision: 'start',
+    floors_fps: 0, capacity_fps: null, floors_met: true, reason: null, updated_at: null,
   }, 'before the first step');
   await scheduler.tick();
   for (let s = 0; s < 5; s++) {
@@ -131,11 +132,13 @@ test('busy ratio, rates and the status fields', async (t) => {
   }
   t.deepEqual(scheduler.status(), {
     enabled: true, cpu_target: 75, temp_limit_c: 80, budget_fps: 2.5, budget_min_fps: 1, budget_max_fps: 2.5,
-    cpu_percent: 50, temp_c: null, busy_ratio: 0.4, decision: 'full', updated_at: new Date(5000).toISOString(),
-  }, '400 ms busy per 1000 ms on one worker');
+    cpu_percent: 50, temp_c: null, busy_ratio: 0.4, decision: 'full',
+    floors_fps: 1, capacity_fps: 5, floors_met: true, reason: null, updated_at: new Date(5000).toISOString(),
+  }, '400 ms busy per 1000 ms on one worker: 2 inferences in 400 ms, a capacity of 5 /s');
   t.deepEqual(scheduler.cameraStatus('a'), {
     fps_in: 5, wanted_fps: 2.5, target_fps: 2.5, inferred_fps: 2, skipped_fps: { cpu: 0, busy: 1, motion: 0, rate: 2.4 },
     skipped: { cpu: 0, busy: 5, motion: 0, rate: 12 }, motion_enabled: false, motion: true, motion_level: 0,
+    floor_fps: 1, below_floor: false,
   }, 'fps_max 2.5 of 5: frames 0, 2, .. 24 inferred, 12 skipped as rate; rates over the last 5 s');
 });
 
@@ -161,4 +164,71 @@ test('start() ticks every interval_s on the clock; stop() ends it', async (t) =>
   t.deepEqual(clock.pending, [1000], 'next step scheduled');
   await scheduler.stop();
   t.deepEqual(clock.pending, [], 'no timer left');
+});
+
+test('floors the detector cannot serve are said once, shown in status, and the capacity is shared in proportion to them', async (t) => {
+  const lines: string[] = [];
+  const clock = new FakeClock(0);
+  const load = new ScriptedLoad();
+  const detector = new FakeDetector();
+  const names = Array.from({ length: 8 }, (_, i) => `c${i}`);
+  const scheduler = new Scheduler({
+    enabled: true, cpuTarget: 75, tempLimitC: 80, intervalS: 1, load, detector, clock,
+    cameras: names.map((n) => camera(n, { motion: noMotion, fpsMin: 1 })),
+    logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
+  });
+  let perInferenceMs = 150; // 6.67 inferences/s on one worker: less than the 8 floors of 1
+  let total = 0;
+  /** One second: 5 frames per camera offered, the detector runs 6 inferences, then a step. */
+  const second = async () => {
+    for (let f = 0; f < 5; f++) {
+      for (const name of names) scheduler.admit({ ...syntheticFrame(0, []), camera: name });
+      clock.advance(200);
+    }
+    for (let i = 0; i < 6; i++) {
+      const name = names[total++ % names.length]!;
+      const c = detector.counters(name);
+      detector.counts.set(name, { inferences: c.inferences + 1, skippedBusy: c.skippedBusy });
+    }
+    detector.busy += 6 * perInferenceMs;
+    await scheduler.tick();
+  };
+  for (let i = 0; i < 4; i++) await second();
+  const status = scheduler.status();
+  t.like(status, { floors_fps: 8, capacity_fps: 6.67, floors_met: false }, 'the capacity measured from the detector, below the floors');
+  t.is(
+    status.reason,
+    "the detector does 6.7 inferences/s, less than the 8 the streaming cameras' fps_min add up to; each camera gets a share in proportion to its fps_min and priority (about 83% of its floor at equal priority)",
+    'the reason says it in words',
+  );
+  for (const name of names) {
+    t.like(scheduler.cameraStatus(name), { floor_fps: 1, below_floor: true, target_fps: 0.83 }, `${name}: an equal share of the capacity`);
+  }
+  const warnings = lines.map((l) => JSON.parse(l)).filter((l) => /fps_min floors/.test(l.msg));
+  t.is(warnings.length, 1, 'one log line when it starts, not one per step');
+  t.like(warnings[0], { level: 'warn', floors_fps: 8, capacity_fps: 6.67 }, 'with the figures as fields');
+
+  perInferenceMs = 50; // 20 inferences/s: every floor can be met again
+  for (let i = 0; i < 6; i++) await second();
+  t.like(scheduler.status(), { floors_met: true, reason: null }, 'met again once the detector keeps up');
+  t.like(scheduler.cameraStatus('c0'), { below_floor: false }, 'no camera below its floor');
+  t.true(scheduler.cameraStatus('c0')!.target_fps >= 1, 'targets back at or above the floors');
+  const all = lines.map((l) => JSON.parse(l)).filter((l) => /fps_min floors/.test(l.msg));
+  t.deepEqual(all.map((l) => [l.level, l.msg.slice(0, 30)]), [['warn', 'fps_min floors cannot be met: '], ['info', 'fps_min floors are met again']], 'one line when it starts, one when it ends');
+});
+
+test('floors below the capacity change nothing', async (t) => {
+  const { clock, detector, scheduler, offer } = setup([camera('a', { motion: noMotion }), camera('b', { motion: noMotion })]);
+  for (let i = 0; i < 4; i++) {
+    for (let f = 0; f < 5; f++) {
+      offer({ a: [], b: [] });
+      clock.advance(200);
+    }
+    detector.counts.set('a', { inferences: 5 * (i + 1), skippedBusy: 0 });
+    detector.counts.set('b', { inferences: 5 * (i + 1), skippedBusy: 0 });
+    detector.busy += 10 * 30;
+    await scheduler.tick();
+  }
+  t.like(scheduler.status(), { floors_fps: 2, capacity_fps: 33.33, floors_met: true, reason: null }, '33 inferences/s serve floors of 2');
+  t.like(scheduler.cameraStatus('a'), { floor_fps: 1, below_floor: false }, 'a is not below its floor');
 });
