@@ -26,7 +26,7 @@ export const trackerSchema = {
   }),
   coast_s: leaf({
     doc:
-      'Seconds an announced object still counts after its last detection, its box predicted from its motion (a missed detection, a person behind a pole). ' +
+      'Seconds an announced object still counts after its last detection, its box predicted from its motion (a missed detection, a person behind a pole); one missed frame within 2 s of the last detection is always bridged. ' +
       'Longer bridges longer misses; shorter drops an object that left the picture from the count sooner.',
     check: seconds({ min: 0, max: 3600 }),
     default: 0.5,
@@ -56,7 +56,7 @@ export const trackerSchema = {
   stationary_s: leaf({
     doc:
       'Seconds an object must stay in place (its box overlapping where it settled by IoU 0.6 or more) to be marked "stationary": true in its events. ' +
-      'A stationary object is kept and counted through misses for stationary_max_age_s, so a parked car seen at the keep-alive rate keeps its id.',
+      'A stationary object is counted through one missed frame at any rate and kept for stationary_max_age_s, so a parked car seen at the keep-alive rate keeps its id and its count.',
     check: seconds({ min: 0, minExclusive: true, max: 86400 }),
     default: 10,
   }),
