@@ -1,5 +1,6 @@
 import test from 'ava';
 import { maskSecrets, maskUrl, maskWholeUrl, Redactor } from '../../../src/config/mask.js';
+import { configSecrets } from '../../../src/config/secrets.js';
 
 const cases: Array<[string, string, string]> = [
   ['rtsp://admin:secret@10.0.0.2:554/stream1', 'rtsp://admin:***@10.0.0.2:554/stream1', 'user and password'],
@@ -70,4 +71,12 @@ test('maskSecrets masks secret-named keys and URLs deeply, without touching the 
     'password/token keys become *** (empty stays empty), URLs lose their password, other values are kept',
   );
   t.is(input.mqtt.password, 'hunter2', 'the input object is not modified');
+});
+
+test('configSecrets: every sensitive daemon key, the MQTT URL credentials and every camera URL secret', (t) => {
+  const secrets = configSecrets(
+    { mqtt: { url: 'mqtt://u:url-pw@broker', password: 'file-pw' } } as unknown as Parameters<typeof configSecrets>[0],
+    [{ config: { url: 'rtsp://a:cam-pw@h/user=a_password=dvr-pw_channel=1' } } as never, { config: null, secrets: ['broken-file-pw'] }],
+  );
+  t.deepEqual(secrets, ['file-pw', 'url-pw', 'cam-pw', 'dvr-pw', 'broken-file-pw'], 'mqtt.password (sensitive), URL passwords, a DVR path parameter, a file that did not validate');
 });
