@@ -99,6 +99,33 @@ export const cameraDefaultableSchema = {
       default: false,
     }),
   },
+  snapshot: {
+    enabled: leaf({
+      doc: 'Keep pictures of this camera: ffmpeg also encodes each frame it hands the detector as a JPEG (at snapshot.height), for /cameras/<name>/latest.jpg, the live page and MQTT snapshots. Off = no pictures at all.',
+      check: bool,
+      default: true,
+    }),
+    mqtt: leaf({
+      doc: "Publish the best picture of each object, retained, to <base>/<camera>/<label>/snapshot (a JPEG) when it is confirmed and whenever its best score rises by snapshot.score_rise (also Home Assistant's camera entity).",
+      check: bool,
+      default: true,
+    }),
+    crop: leaf({
+      doc: 'MQTT snapshots show the object with a margin around it instead of the whole picture.',
+      check: bool,
+      default: true,
+    }),
+    height: leaf({
+      doc: 'Height of the pictures in pixels (width follows the aspect ratio); 0 = the source height.',
+      check: evenSize,
+      default: 0,
+    }),
+    score_rise: leaf({
+      doc: "Rise of an object's best score (0..1) over its last published snapshot that publishes a new one.",
+      check: number({ min: 0, max: 1 }),
+      default: 0.05,
+    }),
+  },
   stall_timeout_s: leaf({
     doc: 'Restart the stream when no frame arrived for this many seconds (at most an hour).',
     check: seconds({ min: 0, minExclusive: true, max: 3600 }),

@@ -106,6 +106,18 @@ export const daemonSchema = {
       default: 30,
       env: 'LOOKOUT_MQTT_STATS_INTERVAL_S',
     }),
+    discovery: leaf({
+      doc: 'Announce every camera (counts, occupancy, snapshots, state, inferred fps) and the daemon to Home Assistant by MQTT discovery. Off = publish no discovery configs (and clear none).',
+      check: bool,
+      default: true,
+      env: 'LOOKOUT_MQTT_DISCOVERY',
+    }),
+    discovery_prefix: leaf({
+      doc: "Home Assistant's discovery prefix (its MQTT integration's setting); configs go to <prefix>/<component>/<node_id>/<object_id>/config and <prefix>/status = online republishes them.",
+      check: mqttTopic,
+      default: 'homeassistant',
+      env: 'LOOKOUT_MQTT_DISCOVERY_PREFIX',
+    }),
   },
   http: {
     host: leaf({
@@ -119,6 +131,16 @@ export const daemonSchema = {
       check: integer(0, 65535),
       default: 9595,
       env: 'LOOKOUT_HTTP_PORT',
+    }),
+    token: leaf({
+      doc:
+        'Token that pictures (snapshots, the live page\'s images) require when http.host is not a loopback address: ' +
+        'send it as "Authorization: Bearer <token>" or ?token=<token>. Sources, lowest to highest precedence: this file, ' +
+        '$CREDENTIALS_DIRECTORY/http_token, LOOKOUT_HTTP_TOKEN. Empty = pictures are served on loopback only.',
+      check: secretString,
+      default: '',
+      env: 'LOOKOUT_HTTP_TOKEN',
+      sensitive: true,
     }),
   },
   logging: {

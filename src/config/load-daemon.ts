@@ -15,6 +15,8 @@ import { checkEnv, checkInput } from './validate.js';
 
 /** systemd LoadCredential=mqtt_password:/path puts the secret into this file. */
 export const MQTT_PASSWORD_CREDENTIAL = 'mqtt_password';
+/** ... and LoadCredential=http_token:/path the HTTP picture token. */
+export const HTTP_TOKEN_CREDENTIAL = 'http_token';
 
 /**
  * Reads and validates the daemon file. Relative paths in it (cameras.dir,
@@ -51,6 +53,15 @@ export function loadDaemonConfig(file: string, env: NodeJS.ProcessEnv = process.
     const mqtt = isPlainObject(fromFile['mqtt']) ? fromFile['mqtt'] : {};
     fromFile['mqtt'] = { ...mqtt, password: credential.password };
   }
+  const tokenEnv = daemonSchema.http.token.env;
+  const token = tokenEnv !== undefined && env[tokenEnv] !== undefined
+    ? { password: null, problem: null }
+    : readPasswordCredential(env, HTTP_TOKEN_CREDENTIAL, 'http.token');
+  if (token.problem !== null) problems.push(token.problem);
+  if (token.password !== null) {
+    const http = isPlainObject(fromFile['http']) ? fromFile['http'] : {};
+    fromFile['http'] = { ...http, token: token.password };
+  }
 
   // Convict holds defaults and the env mapping: load() overlays the checked
   // input, then applies the environment on top (convict does so on every load).
@@ -81,16 +92,16 @@ export function loadDaemonConfig(file: string, env: NodeJS.ProcessEnv = process.
   return props;
 }
 
-function readPasswordCredential(env: NodeJS.ProcessEnv): { password: string | null; problem: string | null } {
+function readPasswordCredential(env: NodeJS.ProcessEnv, name = MQTT_PASSWORD_CREDENTIAL, key = 'mqtt.password'): { password: string | null; problem: string | null } {
   const dir = env['CREDENTIALS_DIRECTORY'];
   if (dir === undefined || dir === '') return { password: null, problem: null };
-  const file = resolve(dir, MQTT_PASSWORD_CREDENTIAL);
+  const file = resolve(dir, name);
   try {
     // One trailing newline is how `echo secret > file` writes it, not part of the secret.
     return { password: readFileSync(file, 'utf8').replace(/\r?\n$/, ''), problem: null };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { password: null, problem: null };
-    return { password: null, problem: `${file}: mqtt.password: cannot read: ${describeFsError(err)}` };
+    return { password: null, problem: `${file}: ${key}: cannot read: ${describeFsError(err)}` };
   }
 }
 
