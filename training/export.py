@@ -24,12 +24,14 @@ from train import build_model  # noqa: E402
 SOURCE = ('lookout YOLOv8-MobileNetV3: YOLOv8-style neck (SPPF + C2f PAN) and Detect head (DFL, anchor-free) '
           'trained by lookout (training/train.py) on the frozen MobileNetV3-Large-0.75 backbone of mb3-centernet '
           '(https://github.com/610265158/mobilenetv3_centernet, converted to tfjs by vladmandic, npm '
-          '@vladmandic/human 3.3.6), with ground truth from COCO/VOC/Open Images/Roboflow samples and pseudo-labels '
-          'of mb3-centernet. See README.md.')
+          '@vladmandic/human 3.3.6), with ground truth from COCO/VOC/Open Images/Roboflow samples, the boxes of '
+          'mb3-centernet on every augmented view of photos without complete labels (Roboflow people and road photos, '
+          'Intel IoT DevKit sample-video frames) and its 80-class heatmap. See README.md.')
 LICENSE = ('Neck/head weights: trained by the lookout project (MIT). Backbone weights: from @vladmandic/human 3.3.6 '
            '(MIT package; upstream 610265158/mobilenetv3_centernet ships no licence file). Training data: COCO '
            '(annotations CC BY 4.0, images under their Flickr licences), PASCAL VOC (Flickr terms), Open Images '
-           '(CC BY 4.0 / CC BY 2.0), Roboflow highway set (CC BY 4.0 as stated). See README.md.')
+           '(CC BY 4.0 / CC BY 2.0), Roboflow highway and capston2 sets (CC BY 4.0 as stated), Intel IoT DevKit '
+           'sample-videos (CC BY 4.0). See README.md.')
 
 
 MIN_SCORE = 0.25

@@ -2,27 +2,25 @@
 MobileNetV3-Large-0.75 backbone of mb3-centernet), on the CPU.
 
   /usr/bin/python3 training/train.py [--data ../shared/datasets] [--out training/runs/main]
-                                     [--epochs 16] [--variants 5] [--batch 16] [--online-epochs 60]
+                                     [--epochs 16] [--variants 5] [--batch 16] [--online-epochs 12]
 
 Steps, each resumable (re-run the same command after an interruption):
  1. targets: ground truth where a set has it; on every view of a photo without complete labels,
     the teacher's boxes (mb3-centernet's CenterNet head with its box sides, teacher_head.py, run
     on the backbone features of that very view) for what the labels do not cover (data.py);
- 2. (no separate teacher pass: the teacher runs inside every step);
- 3. feature cache: K augmented variants of every training image (letterbox; 2x scale/
+ 2. feature cache: K augmented variants of every training image (letterbox; 2x scale/
     translate/flip/HSV; mosaic) through the frozen backbone, stored in fp16 (OUT/cache/);
- 4. training of neck + head on the cached features: task-aligned assignment, BCE + CIoU +
+ 3. training of neck + head on the cached features: task-aligned assignment, BCE + CIoU +
     DFL, AdamW, warm-up + cosine, EMA; a checkpoint (OUT/last.pt) every --ckpt-steps steps
     and at each epoch end, written atomically, so a kill or a SIGSTOP/SIGCONT does no harm;
- 5. stage 2 (--online-epochs, in OUT/online): the head memorises the K fixed views (train mAP
+ 4. stage 2 (--online-epochs, in OUT/online): the head memorises the K fixed views (train mAP
     64 against 12.6 held out after stage 1), so it goes on from stage 1's weights with a fresh
-    augmentation of every sample at every step, through the backbone each time (1.2 s/step
-    instead of 0.4), distilling the teacher's heat on each view (--online-distill, below).
+    augmentation of every sample at every step, through the backbone each time, at input sizes
+    cycling through --online-sizes, distilling the teacher's heat on each view (--online-distill).
 With --online --distill W (stage 2, or a run of its own from --init weights), every class logit of every
 anchor is also trained toward mb3-centernet's own 80-class heat on the same augmented view: its
 CenterNet head, ported in teacher_head.py and checked against the graph by
-test_teacher_head_parity.py, runs on the backbone features computed for the student anyway
-(+0.3 s/step).
+test_teacher_head_parity.py, runs on the backbone features computed for the student anyway.
 Then export with training/export.py (OUT/online/final.pt).
 """
 import argparse
@@ -204,13 +202,14 @@ def main():
                     help='with --online: weight of a dense distillation loss, every class logit of every anchor '
                          "against mb3-centernet's own 80-class heat on the same view (its head, run on the same "
                          'backbone features); 0 = off')
-    ap.add_argument('--online-epochs', type=int, default=60,
+    ap.add_argument('--online-epochs', type=int, default=12,
                     help='after the cached stage, this many epochs of --online training from its final.pt, in '
                     'OUT/online (0 = none); resumable like the first stage')
     ap.add_argument('--online-lr', type=float, default=1e-3)
     ap.add_argument('--online-wd', type=float, default=0.05)
     ap.add_argument('--online-distill', type=float, default=1.0, help='--distill for the online stage')
     ap.add_argument('--online-deadline', help='like --deadline, for the online stage')
+    ap.add_argument('--online-sizes', default='320,384,416', help='--sizes for the online stage')
     args = ap.parse_args()
     train(args)
     if args.online_epochs > 0 and not args.online:
@@ -219,7 +218,8 @@ def main():
         stage2 = argparse.Namespace(**{**vars(args), 'online': True, 'init': os.path.join(args.out, 'final.pt'),
                                        'out': os.path.join(args.out, 'online'), 'epochs': args.online_epochs,
                                        'lr': args.online_lr, 'wd': args.online_wd, 'warmup': 100,
-                                       'deadline': args.online_deadline, 'distill': args.online_distill})
+                                       'deadline': args.online_deadline, 'distill': args.online_distill,
+                                       'sizes': args.online_sizes})
         train(stage2)
 
 
