@@ -40,6 +40,8 @@ export interface StatsPayload {
     {
       state: CameraState;
       fps_in: number;
+      /** Inferences per second over the scheduler's recent window. */
+      inferred_fps: number;
       frames_dropped: number;
       reconnects: number;
       inferences: number;
@@ -119,3 +121,17 @@ export interface ObjectCountPayload {
   count: number;
   timestamp: string;
 }
+
+/** `<base>/<camera>/<label>/snapshot`, retained: JPEG bytes, no JSON, no metadata (Home Assistant's MQTT camera reads it as is). */
+export type SnapshotPayload = Buffer;
+
+/**
+ * `<prefix>/<component>/<node_id>/<object_id>/config`, retained: one Home
+ * Assistant entity, in the field names of Home Assistant's MQTT integration
+ * (https://www.home-assistant.io/integrations/mqtt/). Built in src/discovery/.
+ */
+export type DiscoveryConfigPayload = Record<string, unknown> & {
+  unique_id: string;
+  device: Record<string, unknown>;
+  availability: Array<{ topic: string; payload_available: string; payload_not_available: string }>;
+};

@@ -32,6 +32,8 @@ export interface MqttPublisherConfig {
   key: string;
   reject_unauthorized: boolean;
   max_queue: number;
+  /** Home Assistant's discovery prefix (default homeassistant). */
+  discovery_prefix?: string;
 }
 
 const SCHEMES = new Set(['mqtt:', 'mqtts:', 'ws:', 'wss:']);
@@ -71,9 +73,12 @@ export interface PublishOptions {
 type QoS = 0 | 1 | 2;
 interface QueuedMessage {
   topic: string;
-  payload: string;
+  payload: string | Buffer;
   retain: boolean;
 }
+
+/** A message on a topic lookout subscribed to. */
+export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void;
 
 export interface MqttPublisherEvents {
   /** Connected, `online` published and the outage queue handed to the client. */
@@ -98,6 +103,7 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
   readonly #redactor: Redact;
   #outageErrorLogged = false;
   #stopping: Promise<void> | null = null;
+  readonly #subscriptions = new Map<string, MessageHandler>();
 
   constructor(options: MqttPublisherOptions) {
     super();
@@ -112,7 +118,7 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 3000;
     this.#redactor = options.redactor ?? urlMasker;
-    this.topics = createTopics(config.base_topic);
+    this.topics = createTopics(config.base_topic, config.discovery_prefix);
   }
 
   /** True while connected and `online` has been published. */
@@ -157,6 +163,26 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
     client.on('connect', () => this.#onConnect(client));
     client.on('close', () => this.#onClose());
     client.on('error', (error) => this.#onError(error));
+    client.on('message', (topic, payload, packet) => {
+      for (const [filter, handler] of this.#subscriptions) if (matches(filter, topic)) handler(topic, payload, packet.retain);
+    });
+  }
+
+  /**
+   * Calls `handler` for every message on `filter` (MQTT wildcards allowed),
+   * retained ones included; subscribes again on every (re)connect, since the
+   * session is clean. Call before or after start().
+   */
+  subscribe(filter: string, handler: MessageHandler): void {
+    this.#subscriptions.set(filter, handler);
+    const client = this.#client;
+    if (client?.connected) this.#subscribeOn(client, filter);
+  }
+
+  #subscribeOn(client: MqttClient, filter: string): void {
+    client.subscribe(filter, { qos: 1 }, (error) => {
+      if (error && !this.#stopping) this.#logger.warn({ filter, err: { message: error.message } }, 'MQTT subscribe failed');
+    });
   }
 
   /**
@@ -164,7 +190,9 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
    * earlier queued message on the same topic (the broker keeps only the last).
    */
   publish<P>(topic: Topic<P>, payload: P, options: PublishOptions = {}): void {
-    const message: QueuedMessage = { topic, payload: encodePayload(this.#redactor.value(payload)), retain: options.retain ?? false };
+    // Pictures are pixels: nothing in them to redact.
+    const encoded = Buffer.isBuffer(payload) ? payload : encodePayload(this.#redactor.value(payload));
+    const message: QueuedMessage = { topic, payload: encoded, retain: options.retain ?? false };
     if (this.#stopping) {
       this.#logger.debug({ topic }, 'publish after stop ignored');
       return;
@@ -209,6 +237,7 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
     // Messages that waited out an outage go at QoS >= 1 so the wait was not for nothing.
     const flushQos = Math.max(1, this.#qos) as QoS;
     for (const message of queued) this.#send(client, message, flushQos);
+    for (const filter of this.#subscriptions.keys()) this.#subscribeOn(client, filter);
     this.#online = true;
     this.#outageErrorLogged = false;
     this.#logger.info(
@@ -255,4 +284,16 @@ export class MqttPublisher extends EventEmitter<MqttPublisherEvents> {
       promise.then(done, done);
     });
   }
+}
+
+/** MQTT topic filter matching (`+` one level, `#` the rest). */
+export function matches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
 }

@@ -11,6 +11,8 @@ import type {
   AvailabilityPayload,
   CameraStatusPayload,
   DetectionsPayload,
+  DiscoveryConfigPayload,
+  SnapshotPayload,
   EventPayload,
   ObjectCountPayload,
   StatsPayload,
@@ -28,6 +30,9 @@ export interface TopicPayloads {
   detections: DetectionsPayload;
   events: EventPayload;
   object_count: ObjectCountPayload;
+  snapshot: SnapshotPayload;
+  /** An entity's config, or '' (retained) to remove the entity. */
+  discovery_config: DiscoveryConfigPayload | '';
 }
 
 export interface Topics {
@@ -46,6 +51,18 @@ export interface Topics {
    * view. A label equal to a RESERVED_CAMERA_LEVELS entry is rejected (see there).
    */
   objectCount(camera: string, label: string): Topic<TopicPayloads['object_count']>;
+  /** `<base>/<camera>/<label>/snapshot`, retained: a JPEG of the best picture of the latest object of that label. */
+  snapshot(camera: string, label: string): Topic<TopicPayloads['snapshot']>;
+  /**
+   * `<prefix>/<component>/<node_id>/<object_id>/config`, retained: a Home
+   * Assistant discovery config (prefix = mqtt.discovery_prefix). node_id and
+   * object_id must be `[a-zA-Z0-9_-]+` (see discoveryId).
+   */
+  discoveryConfig(component: string, nodeId: string, objectId: string): Topic<TopicPayloads['discovery_config']>;
+  /** `<prefix>/+/+/+/config`: every discovery config with a node id (to find stale ones of ours). */
+  readonly discoveryConfigFilter: string;
+  /** `<prefix>/status`: Home Assistant's birth (`online`) and will (`offline`) messages; lookout subscribes to it. */
+  readonly discoveryStatus: string;
 }
 
 /**
@@ -97,8 +114,21 @@ function checkBase(base: string): string {
   return base;
 }
 
-export function createTopics(base = 'lookout'): Topics {
+/**
+ * A Home Assistant node_id or object_id: only `[a-zA-Z0-9_-]` is allowed
+ * there, so anything else (the space of "traffic light") becomes `_`.
+ */
+export function discoveryId(...parts: string[]): string {
+  return parts.map((p) => p.replace(/[^a-zA-Z0-9_-]/g, '_')).join('_');
+}
+
+export function createTopics(base = 'lookout', discoveryPrefix = 'homeassistant'): Topics {
   const root = checkBase(base);
+  const prefix = checkBase(discoveryPrefix);
+  const id = (kind: string, value: string) => {
+    if (!/^[a-zA-Z0-9_-]+$/.test(value)) throw new LookoutError('EMQTT_TOPIC', `invalid discovery ${kind} ${JSON.stringify(value)} (must be [a-zA-Z0-9_-]+)`);
+    return value;
+  };
   const camera = (cam: string, ...rest: string[]) => [root, level('camera', cam), ...rest].join('/');
   return {
     availability: `${root}/status` as Topic<AvailabilityPayload>,
@@ -107,10 +137,16 @@ export function createTopics(base = 'lookout'): Topics {
     detections: (cam) => camera(cam, 'detections') as Topic<DetectionsPayload>,
     events: (cam) => camera(cam, 'events') as Topic<EventPayload>,
     objectCount: (cam, label) => camera(cam, countLevel(label)) as Topic<ObjectCountPayload>,
+    snapshot: (cam, label) => camera(cam, countLevel(label), 'snapshot') as Topic<SnapshotPayload>,
+    discoveryConfig: (component, nodeId, objectId) =>
+      [prefix, id('component', component), id('node_id', nodeId), id('object_id', objectId), 'config'].join('/') as Topic<DiscoveryConfigPayload | ''>,
+    discoveryConfigFilter: `${prefix}/+/+/+/config`,
+    discoveryStatus: `${prefix}/status`,
   };
 }
 
-/** Strings go out as-is (availability); everything else as JSON. */
-export function encodePayload(payload: unknown): string {
+/** Strings (availability) and bytes (snapshots) go out as-is; everything else as JSON. */
+export function encodePayload(payload: unknown): string | Buffer {
+  if (Buffer.isBuffer(payload)) return payload;
   return typeof payload === 'string' ? payload : JSON.stringify(payload);
 }

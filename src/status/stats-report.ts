@@ -14,6 +14,7 @@ export function statsReport(view: DaemonView, now: number): StatsPayload {
     cameras[record.name] = {
       state: payload.state,
       fps_in: payload.fps_in,
+      inferred_fps: view.scheduler.cameraStatus(record.name)?.inferred_fps ?? 0,
       frames_dropped: payload.frames_dropped,
       reconnects: payload.reconnects,
       ...detector,
