@@ -65,3 +65,21 @@ function point(threshold: number, tp: number, dets: number, gt: number): PrPoint
   const f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
   return { threshold, precision, recall, f1, tp, dets, gt };
 }
+
+/**
+ * The point of highest recall whose precision is at least `minPrecision` (the lowest such threshold),
+ * or null when no threshold reaches it. How a default min_score is picked for a precision target.
+ */
+export function atPrecision(images: ImageEval[], classIds: Set<number>, minPrecision: number): PrPoint | null {
+  const { hits, gt } = matched(images, classIds);
+  hits.sort((a, b) => b[0] - a[0]);
+  let best: PrPoint | null = null;
+  let tp = 0;
+  hits.forEach(([s, h], i) => {
+    if (h) tp++;
+    if (i + 1 < hits.length && hits[i + 1]![0] === s) return;
+    const p = point(s, tp, i + 1, gt);
+    if (p.precision >= minPrecision && (best === null || p.recall > best.recall)) best = p;
+  });
+  return best;
+}

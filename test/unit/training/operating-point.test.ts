@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { ImageEval } from '../../../training/tools/coco-map.js';
-import { bestF1, prAt } from '../../../training/tools/operating-point.js';
+import { atPrecision, bestF1, prAt } from '../../../training/tools/operating-point.js';
 
 type B = [number, number, number, number];
 const box = (x: number): B => [x, 0, x + 10, 10];
@@ -31,4 +31,10 @@ test('the best-F1 threshold is a detection score, and the duplicate below it doe
   t.is(b.threshold, 0.3);
   t.is(b.f1, 0.8, 'P 2/3, R 1');
   t.like(bestF1([{ gt: images[0]!.gt, dets: [] }], person), { f1: 0, recall: 0 }, 'no detections: F1 0');
+});
+
+test('the threshold for a precision target keeps the most recall that still reaches the target', (t) => {
+  t.like(atPrecision(images, person, 0.85), { threshold: 0.9, tp: 1, dets: 1, precision: 1, recall: 0.5 }, 'only the first hit stays at P >= 85%');
+  t.like(atPrecision(images, person, 0.6), { threshold: 0.3, tp: 2, dets: 3, recall: 1 }, 'P 2/3 reaches 60% with all the recall');
+  t.is(atPrecision([{ gt: images[0]!.gt, dets: [{ classId: 0, score: 0.9, box: box(100) }] }], person, 0.5), null, 'no threshold reaches it');
 });
