@@ -4,6 +4,7 @@ import { checkConfig } from './cli/check-config.js';
 import { parseArgs, USAGE, UsageError } from './cli/args.js';
 import { runDaemon } from './cli/run-daemon.js';
 import { detect } from './cli/detect.js';
+import { urlMasker } from './config/mask.js';
 import { runTrackCommand } from './cli/track.js';
 
 async function main(): Promise<void> {
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
         if (error.code === 'EPIPE') process.exit(0);
         throw error;
       });
-      process.exitCode = await runTrackCommand(parsed.configFile, parsed.rest, { stdout: process.stdout, stderr: process.stderr });
+      // Its messages name inputs and config values: URL credentials are masked on the way out.
+      process.exitCode = await runTrackCommand(parsed.configFile, parsed.rest, { stdout: process.stdout, stderr: { write: (chunk: string) => process.stderr.write(urlMasker.text(chunk)) } });
       return;
     case 'run':
       await runDaemon(parsed.configFile, process.env);
