@@ -5,8 +5,29 @@
  * string says what the knob trades off; the tracker's file comment says how
  * they work together.
  */
-import { integer, number, seconds } from '../config/checks.js';
-import { leaf, type ConfigOf } from '../config/schema.js';
+import { CheckFailed, integer, number, seconds, shown, type Check } from '../config/checks.js';
+import { leaf, type ConfigOf, type Leaf } from '../config/schema.js';
+
+/** `{"label": score 0..1, ...}`: a per-label override of tracker.threshold. */
+const labelScores: Check<Record<string, number>> = Object.assign(
+  (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CheckFailed(`must be an object of label: score, got ${shown(value)}`);
+    for (const [label, score] of Object.entries(value)) {
+      if (typeof score !== 'number' || !(score >= 0 && score <= 1)) throw new CheckFailed(`'${label}' must be a number from 0 to 1, got ${shown(score)}`);
+    }
+  },
+  { description: 'object of label: number 0..1' },
+) as Check<Record<string, number>>;
+
+/** An object-valued leaf: convict takes it whole (format Object); our validator runs labelScores. */
+const thresholdsLeaf: Leaf<Record<string, number>> = {
+  doc:
+    'Per-label tracker.threshold, e.g. {"car": 0.6, "bird": 0.7}; labels not listed use tracker.threshold. A camera file\'s labels merge over those of cameras.defaults. ' +
+    'Raise it for a label the camera often sees false detections of; lower it for one the model scores low.',
+  check: labelScores,
+  format: Object,
+  default: {},
+};
 
 export const trackerSchema = {
   threshold: leaf({
@@ -17,6 +38,7 @@ export const trackerSchema = {
     check: number({ min: 0, max: 1 }),
     default: 0.45,
   }),
+  thresholds: thresholdsLeaf,
   min_hits: leaf({
     doc:
       'Inferred frames an object must be detected in, in a row, before it is announced (events "new", counts). ' +

@@ -15,17 +15,21 @@
  *   `threshold` go first, to every live object; weaker ones (down to
  *   detect.min_score) then only continue objects left unmatched, never start
  *   one. Before that, same-label boxes overlapping by `duplicate_iou` or more
- *   are one detection (the best-scoring box).
+ *   are one detection (the best-scoring box). A pair that does not overlap by
+ *   `iou_min` may still match when the detection is near where the object is
+ *   expected (nearness(): at 1 fps a walking person's boxes do not overlap),
+ *   scoring below any overlapping pair.
  * - A new object is tentative until it has been detected in `min_hits`
  *   inferred frames in a row AND the median of its recent scores reaches
- *   `threshold` (Frigate's score history): a faint false detection never
- *   becomes an object. A tentative one that misses a frame is dropped without
+ *   `threshold` (Frigate's score history; `thresholds` overrides it per
+ *   label): a faint false detection never becomes an object. A tentative one that misses a frame is dropped without
  *   a word. Public ids are given at confirmation, so ids have no gaps.
  * - After a gap, a recovered object is re-anchored at its new box with the
  *   velocity it actually covered (OC-SORT), not the filter's drift.
  * - Counts are the confirmed objects detected in this frame or predicted
- *   through a short miss (`coast_s`), and two of one label overlapping by
- *   `duplicate_iou` count once. A missed object keeps its id for `max_age_s`
+ *   through a short miss (`coast_s`, or one missed frame within
+ *   SHORT_MISS_MS), and two of one label overlapping by `duplicate_iou`
+ *   count once. A missed object keeps its id for `max_age_s`
  *   (and at least MIN_MISSES_TO_END inferred frames), so a person hidden
  *   behind a pole for a second comes back with the same id.
  * - An object whose box stays where it settled for `stationary_s` is
@@ -48,7 +52,7 @@ export { iou } from './geometry.js';
 
 export type TrackerOptions = Pick<
   TrackerConfig,
-  'threshold' | 'min_hits' | 'coast_s' | 'max_age_s' | 'iou_min' | 'duplicate_iou' | 'stationary_s' | 'stationary_max_age_s'
+  'threshold' | 'thresholds' | 'min_hits' | 'coast_s' | 'max_age_s' | 'iou_min' | 'duplicate_iou' | 'stationary_s' | 'stationary_max_age_s'
 >;
 
 /** See the file comment: one missed frame never ends a confirmed object. */
@@ -152,7 +156,10 @@ export class Tracker {
       if (!(o[key] > 0 && o[key] <= 1)) throw new RangeError(`tracker ${key} must be in (0, 1], got ${o[key]}`);
     }
     if (!(o.threshold >= 0 && o.threshold <= 1)) throw new RangeError(`tracker threshold must be in [0, 1], got ${o.threshold}`);
-    this.#o = { ...options };
+    for (const [label, v] of Object.entries(o.thresholds ?? {})) {
+      if (!(v >= 0 && v <= 1)) throw new RangeError(`tracker thresholds.${label} must be in [0, 1], got ${v}`);
+    }
+    this.#o = { ...options, thresholds: { ...(options.thresholds ?? {}) } };
   }
 
   /** Confirmed objects alive (counted or kept through a miss), in creation order. */
@@ -175,8 +182,8 @@ export class Tracker {
     const t = this.#time(capturedAt);
     const o = this.#o;
     const dets = dedupe(detections, o.duplicate_iou);
-    const high = dets.filter((d) => d.score >= o.threshold);
-    const low = dets.filter((d) => d.score < o.threshold);
+    const high = dets.filter((d) => d.score >= this.#threshold(d.label));
+    const low = dets.filter((d) => d.score < this.#threshold(d.label));
 
     const predicted = new Map<TrackState, Box>(this.#tracks.map((track) => [track, predictBox(track.filter, t)]));
     const matched = new Map<TrackState, Detection>();
@@ -263,7 +270,11 @@ export class Tracker {
   }
 
   #ready(track: TrackState): boolean {
-    return track.streak >= this.#o.min_hits && median(track.scores) >= this.#o.threshold;
+    return track.streak >= this.#o.min_hits && median(track.scores) >= this.#threshold(track.label);
+  }
+
+  #threshold(label: string): number {
+    return this.#o.thresholds?.[label] ?? this.#o.threshold;
   }
 
   #hit(track: TrackState, det: Detection, capturedAt: number, t: number): void {

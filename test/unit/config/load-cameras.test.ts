@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import test from 'ava';
 import { ConfigError } from '../../../src/errors.js';
 import { loadCameraConfigs, type CameraConfig } from '../../../src/config/index.js';
+import { TRACKER_DEFAULTS } from '../../../src/tracker/schema.js';
 import { tmpDir } from './tmp-dir.js';
 
 const DEFAULTS: Omit<CameraConfig, 'url'> = {
   enabled: true,
   detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 'model', min_area: 0, fps_max: 0, fps_min: 1, idle_fps: 0.2, priority: 1 },
   motion: { enabled: true, threshold: 10, mask: [] },
-  tracker: { min_hits: 2, max_age_s: 3, iou_min: 0.3, update_interval_s: 2 },
+  tracker: { ...TRACKER_DEFAULTS },
   mqtt: { detections: false },
   stall_timeout_s: 10,
   rtsp_timeout_s: 5,

@@ -9,7 +9,7 @@ const ids = (out: TrackerOutput) => out.matched.map((m) => m.id);
 test('the schema defaults', (t) => {
   t.deepEqual(
     { ...TRACKER_DEFAULTS },
-    { threshold: 0.45, min_hits: 2, coast_s: 0.5, max_age_s: 3, iou_min: 0.2, duplicate_iou: 0.5, stationary_s: 10, stationary_max_age_s: 30, update_interval_s: 2 },
+    { threshold: 0.45, thresholds: {}, min_hits: 2, coast_s: 0.5, max_age_s: 3, iou_min: 0.2, duplicate_iou: 0.5, stationary_s: 10, stationary_max_age_s: 30, update_interval_s: 2 },
     'defaults derived from the schema',
   );
   t.is(MIN_MISSES_TO_END, 2, 'one missed frame never ends an object');
@@ -61,6 +61,16 @@ test('weak detections continue an announced object (ByteTrack) but a weak median
   }
   t.is(median([0.5, 0.3]), 0.4, 'median of two');
   t.is(median([0.9, 0.1, 0.5]), 0.5, 'median of three');
+});
+
+test('tracker.thresholds overrides the threshold per label', (t) => {
+  const tr = tracker({ thresholds: { car: 0.7, bird: 0.2 } });
+  for (let i = 0; i < 3; i++) tr.update(T0 + i * 100, [det('car', boxAt(0, 0, 100, 50), 0.6), det('person', boxAt(300, 0), 0.6), det('dog', boxAt(600, 300), 0.3)]);
+  t.deepEqual(tr.counts, { person: 1 }, 'a 0.6 car is below its 0.7, a 0.6 person above the default 0.45, a 0.3 dog below it');
+  const tr2 = tracker({ thresholds: { dog: 0.2 } });
+  for (let i = 0; i < 3; i++) tr2.update(T0 + i * 100, [det('dog', boxAt(600, 300), 0.3)]);
+  t.deepEqual(tr2.counts, { dog: 1 }, 'a 0.3 dog counts with dog at 0.2');
+  t.throws(() => tracker({ thresholds: { car: 2 } }), { instanceOf: RangeError, message: /thresholds\.car/ });
 });
 
 test('two boxes of one label overlapping heavily are one object', (t) => {
