@@ -27,7 +27,7 @@ test('yolov8-mnv3 finds >= 80% of the people mb3-centernet finds on demo-clip fr
   const teacher = await getRuntime('tfjs').load(TEACHER_DIR);
   t.teardown(async () => { await student.dispose(); await teacher.dispose(); });
   const indices = Array.from({ length: 20 }, (_, i) => i * 40);
-  const fs = await demoFrames(320, indices);
+  const fs = await demoFrames(student.inputWidth, indices);
   const ft = await demoFrames(512, indices);
   const ds = new FrameDetector(student);
   const dt = new FrameDetector(teacher);

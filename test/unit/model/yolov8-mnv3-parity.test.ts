@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import test from 'ava';
 import type { LoadedModel } from '../../../src/detector/model.js';
 import { FrameDetector } from '../../../src/detector/frame-detector.js';
@@ -8,13 +10,16 @@ import { demoFrames, STUDENT_DIR, type DemoFrame } from './demo-frames.js';
 // models/yolov8-mnv3 ships the same network twice: model.onnx (NCHW, onnxruntime)
 // and model.json (NHWC tfjs graph written by training/export_tfjs.py).
 const FRAMES = [0, 160, 320, 480, 640, 790];
+// The input size the model ships at (lookout-model.json imgsz), and its anchor count at strides 8/16/32.
+const S = (JSON.parse(fs.readFileSync(path.join(STUDENT_DIR, 'lookout-model.json'), 'utf8')) as { imgsz: [number, number] }).imgsz[0];
+const ANCHORS = [8, 16, 32].reduce((n, st) => n + (S / st) ** 2, 0);
 
 interface Loaded { onnx: LoadedModel; tfjs: LoadedModel; frames: DemoFrame[] }
 let loaded: Promise<Loaded> | null = null;
 const load = (): Promise<Loaded> => (loaded ??= (async () => ({
   onnx: await getRuntime('onnx').load(STUDENT_DIR, { threads: 1 }),
   tfjs: await getRuntime('tfjs').load(STUDENT_DIR),
-  frames: await demoFrames(320, FRAMES),
+  frames: await demoFrames(S, FRAMES),
 }))());
 test.after.always(async () => {
   if (!loaded) return;
@@ -25,8 +30,8 @@ test.after.always(async () => {
 
 test('yolov8-mnv3: onnx and tfjs load with the same geometry and labels, and give the same detections on demo-clip frames', async (t) => {
   const { onnx, tfjs, frames } = await load();
-  t.deepEqual([onnx.inputWidth, onnx.inputHeight, onnx.layout], [320, 320, 'nchw'], 'onnx: images [1,3,320,320]');
-  t.deepEqual([tfjs.inputWidth, tfjs.inputHeight, tfjs.layout], [320, 320, 'nhwc'], 'tfjs: images [1,320,320,3]');
+  t.deepEqual([onnx.inputWidth, onnx.inputHeight, onnx.layout], [S, S, 'nchw'], `onnx: images [1,3,${S},${S}]`);
+  t.deepEqual([tfjs.inputWidth, tfjs.inputHeight, tfjs.layout], [S, S, 'nhwc'], `tfjs: images [1,${S},${S},3]`);
   t.deepEqual(tfjs.labels, onnx.labels, 'same labels');
   t.is(onnx.labels.length, 80, 'COCO-80');
   t.is(frames.length, FRAMES.length, 'all frames decoded');
@@ -58,9 +63,9 @@ test.failing('yolov8-mnv3: onnx and tfjs outputs differ by at most 1e-3 (max abs
   const { onnx, tfjs, frames } = await load();
   let worst = 0;
   for (const f of frames) {
-    const a = await onnx.run(preprocessRgb24(f.rgb, 320, 320, 'nchw'));
-    const b = await tfjs.run(preprocessRgb24(f.rgb, 320, 320, 'nhwc'));
-    t.deepEqual(a.dims, [1, 84, 2100], `frame ${f.index}: onnx output [1,84,2100]`);
+    const a = await onnx.run(preprocessRgb24(f.rgb, S, S, 'nchw'));
+    const b = await tfjs.run(preprocessRgb24(f.rgb, S, S, 'nhwc'));
+    t.deepEqual(a.dims, [1, 84, ANCHORS], `frame ${f.index}: onnx output [1,84,${ANCHORS}]`);
     t.deepEqual(b.dims, a.dims, `frame ${f.index}: tfjs output has the same shape`);
     let d = 0;
     for (let i = 0; i < a.data.length; i++) d = Math.max(d, Math.abs(a.data[i]! - b.data[i]!));
