@@ -109,7 +109,7 @@ test('every problem is reported at once as file: key: reason, passwords never sh
       `${file}: scheduler.enabled: must be true or false, got 'on'`,
       `${file}: scheduler.cpu_target: must be a number > 0 and <= 100, got 101`,
       `${file}: scheduler.temp_limit_c: must be a number > 0, got 0`,
-      `${file}: scheduler.interval_s: must be a number >= 0.1, got 0.05`,
+      `${file}: scheduler.interval_s: must be a number of seconds >= 0.1 and <= 3600 (1 h), got 0.05`,
       `${file}: mqtt.ca: 'nope.pem' (resolved to '${join(tmp.dir, 'nope.pem')}') does not exist`,
     ],
     'all problems, in file order, then file checks',
