@@ -45,10 +45,12 @@
 import type { Box, Detection } from '../detector/detections.js';
 import { minCostAssignment } from './assignment.js';
 import { iou } from './geometry.js';
+import { dedupe, median, nearness } from './similarity.js';
 import { initFilter, predictBox, reanchorFilter, stopFilter, updateFilter, type FilterState } from './kalman.js';
 import type { TrackerConfig } from './schema.js';
 
 export { iou } from './geometry.js';
+export { dedupe, median, NEAR_BASE, NEAR_SPEED } from './similarity.js';
 
 export type TrackerOptions = Pick<
   TrackerConfig,
@@ -59,17 +61,6 @@ export type TrackerOptions = Pick<
 export const MIN_MISSES_TO_END = 2;
 /** Scores kept per object for the median (Frigate keeps 10 too). */
 export const SCORE_HISTORY = 10;
-/**
- * How far (in box heights per second since the object was last seen, plus
- * NEAR_BASE) a detection may be from where an object is expected and still
- * continue it when their boxes do not overlap enough: at 1 fps a walking
- * person moves a box width between frames, and a new object has no velocity
- * yet. Such a pair scores below any overlapping one (at most NEAR_MAX), so
- * overlap always wins.
- */
-export const NEAR_SPEED = 1.2;
-export const NEAR_BASE = 0.25;
-const NEAR_MAX = 0.19;
 /** A missed frame at most this long after the last hit is bridged in the counts, whatever coast_s says (one missed frame at 1 fps). */
 export const SHORT_MISS_MS = 2000;
 
@@ -251,7 +242,7 @@ export class Tracker {
         ds.map((d) => {
           if (d.class_id !== tr.class_id) return null;
           const overlap = Math.max(iou(predicted.get(tr)!, d.box), iou(tr.box, d.box));
-          const sim = overlap >= minSim ? overlap : nearness(predicted.get(tr)!, d.box, t - tr.seenT);
+          const sim = overlap >= minSim ? overlap : Math.min(nearness(predicted.get(tr)!, d.box, t - tr.seenT), 0.95 * minSim);
           // A small premium on objects seen recently: a long-lost one yields to them on a tie.
           return sim > 0 ? 1 - sim + 0.01 * Math.min(tr.misses, 10) : null;
         }),
@@ -381,40 +372,4 @@ function snapshot(track: TrackState): Track {
     hits: track.hits,
     stationary: track.stationary,
   };
-}
-
-/**
- * Similarity (0..NEAR_MAX) of a detection that does not overlap an object's
- * expected box enough: close in center (relative to the object's height and
- * the time since it was seen) and alike in size. 0 = too far or too unlike.
- */
-function nearness(expected: Box, box: Box, elapsedMs: number): number {
-  const h = expected[3] - expected[1];
-  const w = expected[2] - expected[0];
-  const bh = box[3] - box[1];
-  const bw = box[2] - box[0];
-  if (h <= 0 || w <= 0 || bh <= 0 || bw <= 0) return 0;
-  const ratio = Math.max(h / bh, bh / h, w / bw, bw / w);
-  if (ratio > 1.5) return 0;
-  const radius = h * (NEAR_BASE + NEAR_SPEED * Math.min(elapsedMs, 3000) / 1000);
-  const d = Math.hypot((expected[0] + expected[2] - box[0] - box[2]) / 2, (expected[1] + expected[3] - box[1] - box[3]) / 2);
-  return d < radius ? NEAR_MAX * (1 - d / radius) : 0;
-}
-
-/** Same-label boxes overlapping by `minIou` or more are one detection: the best-scoring box, in input order otherwise. */
-export function dedupe(detections: readonly Detection[], minIou: number): Detection[] {
-  const order = detections.map((d, i) => ({ d, i })).sort((a, b) => b.d.score - a.d.score || a.i - b.i);
-  const kept: Array<{ d: Detection; i: number }> = [];
-  for (const c of order) {
-    if (kept.some((k) => k.d.label === c.d.label && iou(k.d.box, c.d.box) >= minIou)) continue;
-    kept.push(c);
-  }
-  return kept.sort((a, b) => a.i - b.i).map((k) => k.d);
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
