@@ -14,6 +14,8 @@ import { CameraSource } from './ingest/index.js';
 import { DetectionStage } from './detector/detection-stage.js';
 import { ConfigError } from './errors.js';
 import { CameraOutput } from './mqtt/camera-output.js';
+import { cameraTap } from './mqtt/camera-tap.js';
+import { HomeAssistantDiscovery } from './discovery/home-assistant.js';
 import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js';
 import { packageVersion } from './package-root.js';
 import type { ConfiguredFilter } from './detector/filters.js';
@@ -54,6 +56,7 @@ export class Daemon {
   readonly #notifier: SystemdNotifier;
   readonly #broker: EmbeddedBroker | null;
   #publisher: MqttPublisher | null = null;
+  #discovery: HomeAssistantDiscovery | null = null;
   readonly #stage: DetectionStage;
   readonly #scheduler: Scheduler;
   readonly #cameraConfigs = new Map<string, CameraConfig>();
@@ -151,9 +154,30 @@ export class Daemon {
     }
     const publisher = new MqttPublisher({ config: { ...config.mqtt, url }, logger: this.#log, clock: this.#clock, redactor: this.#redactor });
     this.#publisher = publisher;
+    if (config.mqtt.discovery) {
+      this.#discovery = new HomeAssistantDiscovery({
+        sink: publisher,
+        baseTopic: config.mqtt.base_topic,
+        version: packageVersion,
+        hostname: os.hostname(),
+        cameras: [...this.#records.values()].map((record) => {
+          const camera = this.#cameraConfigs.get(record.name);
+          const labels = camera?.detect.labels ?? [];
+          return {
+            name: record.name,
+            labels,
+            reportable: labels.length > 0 ? labels : this.#stage.model!.labels,
+            snapshots: camera !== undefined && camera.snapshot.enabled && camera.snapshot.mqtt,
+          };
+        }),
+        logger: this.#log,
+      });
+      this.#discovery.start();
+    }
     // Republish every camera's retained state on each (re)connect: a broker
     // restarted without persistence has forgotten it.
     publisher.on('connect', () => {
+      this.#discovery?.publishAll();
       for (const record of this.#records.values()) this.#publishStatus(record);
       for (const output of this.#outputs.values()) output.republish();
     });
@@ -243,7 +267,9 @@ export class Daemon {
     record.source = source;
     const output = new CameraOutput({
       camera: record.name,
-      sink: publisher,
+      sink: cameraTap(publisher, record.name, {
+        onCount: (count) => this.#discovery?.labelSeen(record.name, count.label),
+      }),
       clock: this.#clock,
       tracker: camera.tracker,
       publishDetections: camera.mqtt.detections,
