@@ -141,7 +141,10 @@ export class HealthServer {
         reply = json(500, { error: (error as Error).message });
       }
     }
-    reply.body = reply.contentType === JSON_TYPE ? this.#redactor.jsonLine(reply.body) : this.#redactor.text(reply.body);
+    // Data (JSON, Prometheus text) may carry config values and reasons; static assets and pictures are
+    // sent as they are (URL masking would corrupt code that builds a `?token=` query, say).
+    if (reply.contentType === JSON_TYPE) reply.body = this.#redactor.jsonLine(reply.body);
+    else if (reply.contentType === prometheusContentType) reply.body = this.#redactor.text(reply.body);
     response.writeHead(reply.status, {
       'content-type': reply.contentType,
       'content-length': Buffer.byteLength(reply.body),
