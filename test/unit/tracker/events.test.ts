@@ -85,6 +85,16 @@ test('a still object with a steady score sends no updates', (t) => {
   t.is(s.publisher.stats.update_suppressed, 49, 'every tracker update suppressed');
 });
 
+test('becoming stationary is a change worth an update, carried in the payload', (t) => {
+  const s = setup({ update_interval_s: 2, stationary_s: 10 });
+  for (let k = 0; k <= 12; k++) s.frame(T0 + 1000 * k, [det('car', boxAt(300, 300, 100, 60), 0.7)]);
+  t.deepEqual(
+    s.events().map((e) => [e.type, e.stationary, e.last_seen]),
+    [['new', false, iso(T0 + 1000)], ['update', true, iso(T0 + 10_000)]],
+    'one update, at the frame 10 s after it settled, saying stationary',
+  );
+});
+
 test('a rising top score is a change worth an update, once the interval has passed', (t) => {
   const s = setup({ update_interval_s: 2 });
   s.frame(T0, [det('car', boxAt(300, 300, 100, 60), 0.6)]);
