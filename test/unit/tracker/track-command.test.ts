@@ -44,6 +44,12 @@ test('a folder of frames takes its frame rate from seqinfo.ini beside it, and on
   const got: Array<[number, number, number]> = [];
   for await (const f of input!.frames(lb, 1)) got.push([f.number, f.time_s, f.data.length]);
   t.deepEqual(got, [[1, 0, 32 * 32 * 3], [3, 1, 32 * 32 * 3]], '1 fps of a 2 fps sequence: frames 1 and 3, letterboxed to 32x32');
+  const list = tmp.write('seq/frames.txt', '# two frames\nimg1/000002.png\n\nimg1/000004.png\n');
+  const [listed] = await openInputs([list], 4);
+  const numbers: number[] = [];
+  for await (const f of listed!.frames(lb, 0)) numbers.push(f.number);
+  t.deepEqual(numbers, [1, 2], 'a list file: its images in order (paths relative to it), at --frame-rate');
+  t.is(listed!.rate, 4, '--frame-rate wins over seqinfo.ini');
   await t.throwsAsync(openInputs([path.join(tmp.dir, 'none')], null), { message: /no such file or folder/ }, 'a missing input is named');
   mkdirSync(path.join(tmp.dir, 'bare'));
   writeFileSync(path.join(tmp.dir, 'bare', 'a.png'), readFileSync(path.join(img, '000001.png')));
