@@ -11,6 +11,7 @@ const DEFAULTS: Omit<CameraConfig, 'url'> = {
   motion: { enabled: true, threshold: 10, mask: [] },
   tracker: { ...TRACKER_DEFAULTS },
   mqtt: { detections: false },
+  snapshot: { enabled: true, mqtt: true, crop: true, height: 0, score_rise: 0.05 },
   stall_timeout_s: 10,
   rtsp_timeout_s: 5,
   ffmpeg: { input_args: [] },

@@ -32,8 +32,10 @@ test('an empty daemon file gives every default, paths resolved against its direc
         reject_unauthorized: true,
         max_queue: 1000,
         stats_interval_s: 30,
+        discovery: true,
+        discovery_prefix: 'homeassistant',
       },
-      http: { host: '127.0.0.1', port: 9595 },
+      http: { host: '127.0.0.1', port: 9595, token: '' },
       logging: { level: 'info' },
       cameras: { dir: join(tmp.dir, 'etc/cameras'), defaults: {} },
       detector: {
