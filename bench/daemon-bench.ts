@@ -28,6 +28,8 @@ export interface DaemonResult {
   model: string;
   runtime: string;
   threads: number | null;
+  /** detector.threads as configured: a count, 'auto' (resolved to `threads`), or null (tfjs). */
+  threads_setting: number | 'auto' | null;
   /** Frames per second offered to the daemon (the clip re-timed to 10 * speed fps). */
   feed_fps: number;
   bare_inferences_per_s: number | null;
@@ -58,15 +60,19 @@ async function fastClip(scope: Scope, speed: number): Promise<string> {
 const MAX_FEED_FPS = 300;
 const run = promisify(execFile);
 
-export async function benchDaemon(v: Variant, bare: ModelResult | undefined, quick: boolean, log: (l: string) => void): Promise<DaemonResult> {
-  const threads = v.threads ?? 1;
+/**
+ * `setting` is detector.threads for the daemon ('auto' included); `v.threads` must be what it
+ * resolves to, so that `bare` is the bare model at the same thread count.
+ */
+export async function benchDaemon(v: Variant, bare: ModelResult | undefined, quick: boolean, log: (l: string) => void, setting: number | 'auto' | null = v.threads): Promise<DaemonResult> {
+  const threads = setting ?? 1;
   // The ratio needs the bare figure; measure it now if the model part did not run.
   const bareResult = bare ?? (await benchVariant(v, 3, 2));
   const bareIps = bareResult.inferences_per_s;
   const speed = Math.min(MAX_FEED_FPS / CLIP_FPS, Math.max(1, Math.ceil((1.5 * (bareIps ?? CLIP_FPS)) / CLIP_FPS)));
   const feed = speed * CLIP_FPS;
   const base: DaemonResult = {
-    name: variantName(v), model: v.model, runtime: v.runtime, threads: v.threads, feed_fps: feed, bare_inferences_per_s: bareIps,
+    name: variantName(v), model: v.model, runtime: v.runtime, threads: v.threads, threads_setting: setting, feed_fps: feed, bare_inferences_per_s: bareIps,
     daemon_inferred_fps: null, ratio: null, daemon_cpu_pct: null, rss_mb_max: null, inference_ms_mean: null, skipped_busy_fps: null,
     window_s: 0, settings_not_in_schema: [],
   };

@@ -11,7 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, UsageError, type Part } from './lib/args.js';
-import { shippedDetector, variantName, variants, ROOT } from './lib/models.js';
+import { resolveThreads } from '../src/detector/runtimes/threads.js';
+import { shippedDetector, variantName, variants, ROOT, type Variant } from './lib/models.js';
+import { detectSpeed, type DetectSpeedResult } from './detect-speed.js';
 import { fmt } from './lib/stats.js';
 import { machineInfo } from './lib/system.js';
 import { benchDaemon, type DaemonResult } from './daemon-bench.js';
@@ -59,25 +61,42 @@ async function main(): Promise<number> {
   }
   if (has('daemon')) {
     const shipped = shippedDetector();
-    // Every real model at the daemon's default threads (2 for onnx), plus the floor network on onnx.
-    const chosen = variants().filter((v) => (v.threads === null || v.threads === shipped.threads || (v.runtime === 'onnx' && v.threads === 2))
-      && (!args.quick || v.floor || (v.model === shipped.model && v.runtime === shipped.runtime))
-      && (!v.floor || v.runtime === 'onnx'));
-    for (const v of chosen) {
-      log(`daemon: ${variantName(v)} ...`);
+    // detector.threads "auto" on this machine, for one camera (what the daemon part runs).
+    const auto = resolveThreads('auto', 1);
+    // The shipped model at threads 1, 2 and "auto" (the default); every other real model and the
+    // floor network (onnx) at "auto"; tfjs has no thread setting.
+    const chosen: Array<{ v: Variant; setting: number | 'auto' | null }> = [];
+    for (const v of variants()) {
+      if (v.floor && v.runtime !== 'onnx') continue;
+      const isShipped = v.model === shipped.model && v.runtime === shipped.runtime;
+      if (args.quick && !v.floor && !isShipped) continue;
+      if (v.runtime === 'tfjs') chosen.push({ v, setting: null });
+      else if (isShipped) {
+        if (v.threads === 1 || v.threads === 2) chosen.push({ v, setting: v.threads });
+        if (v.threads === auto) chosen.push({ v, setting: 'auto' });
+      } else if (v.threads === auto) chosen.push({ v, setting: 'auto' });
+    }
+    for (const { v, setting } of chosen) {
+      log(`daemon: ${variantName(v)}${setting === 'auto' ? ' (threads auto)' : ''} ...`);
       const bare = models.find((m) => m.name === variantName(v) && !m.error);
       try {
-        daemon.push(await benchDaemon(v, bare, args.quick, log));
+        daemon.push(await benchDaemon(v, bare, args.quick, log, setting));
       } catch (err) {
         log(`  failed: ${(err as Error).message}`);
-        daemon.push({ name: variantName(v), model: v.model, runtime: v.runtime, threads: v.threads, feed_fps: 0, bare_inferences_per_s: bare?.inferences_per_s ?? null,
+        daemon.push({ name: variantName(v), model: v.model, runtime: v.runtime, threads: v.threads, threads_setting: setting, feed_fps: 0, bare_inferences_per_s: bare?.inferences_per_s ?? null,
           daemon_inferred_fps: null, ratio: null, daemon_cpu_pct: null, rss_mb_max: null, inference_ms_mean: null, skipped_busy_fps: null, window_s: 0,
           settings_not_in_schema: [], error: (err as Error).message });
       }
     }
     result.daemon = daemon;
   }
-  if (has('idle') || has('hog') || has('static')) {
+  let detect: DetectSpeedResult | null = null;
+  if (has('detect')) {
+    log('detect: 50 photos, baseline vs current ...');
+    detect = await detectSpeed(args.quick, log);
+    result.detect = detect;
+  }
+  if (has('idle') || has('hog') || has('static') || has('enter')) {
     scenarios = await runScenarios(args, outDir, stamp, log);
     result.scenarios = scenarios;
   }
@@ -97,10 +116,18 @@ async function main(): Promise<number> {
   if (daemon.length > 0) {
     console.log('\nDaemon end to end, one camera fed faster than the model (target ratio >= 0.9)');
     console.log(table(['model', 'runtime', 'feed fps', 'bare inf/s', 'daemon inf/s', 'ratio', 'cpu %', 'rss MB', 'busy-skipped/s'],
-      daemon.map((d) => [d.model, d.runtime === 'onnx' ? `onnx ${d.threads}T` : 'tfjs', String(d.feed_fps), fmt(d.bare_inferences_per_s, 2),
+      daemon.map((d) => [d.model, d.runtime === 'onnx' ? (d.threads_setting === 'auto' ? `onnx auto (${d.threads}T)` : `onnx ${d.threads}T`) : 'tfjs', String(d.feed_fps), fmt(d.bare_inferences_per_s, 2),
         d.error ? `error: ${short(d.error)}` : fmt(d.daemon_inferred_fps, 2), fmt(d.ratio, 3), fmt(d.daemon_cpu_pct), fmt(d.rss_mb_max), fmt(d.skipped_busy_fps)])));
   }
   if (scenarios) printScenarios(scenarios, table);
+  if (detect) {
+    console.log(`\nlookout detect on ${detect.photos} photos (768x576 JPEG frames of the demo clip), --threads 1, baseline ${detect.baseline} (one ffprobe + one ffmpeg per photo); target current <= 0.25 x baseline`);
+    if (detect.error) console.log(`error: ${detect.error}`);
+    else console.log(table(['code', 'runs (s)', 'median s', 'per photo ms'], [
+      [`baseline ${detect.baseline}`, detect.baseline_s.join(' / '), fmt(detect.baseline_median_s, 2), fmt(detect.per_photo_ms.baseline, 1)],
+      ['current', detect.current_s.join(' / '), fmt(detect.current_median_s, 2), fmt(detect.per_photo_ms.current, 1)],
+    ]) + `\nratio current/baseline ${fmt(detect.ratio, 3)} (${detect.ratio !== null && detect.ratio <= 0.25 ? 'ok' : 'MISS'}); same lines (boxes, scores, sizes): ${detect.same_output ? 'yes' : 'NO'}`);
+  }
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   return 0;
 }

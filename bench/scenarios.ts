@@ -28,6 +28,7 @@ import { DEMO_CLIP, shippedDetector } from './lib/models.js';
 import { linePlot, PALETTE, type PlotSeries } from './lib/plot.js';
 import { fmt, mean, round } from './lib/stats.js';
 import { analyseWindow, series, type SeriesPoint, type WindowResult } from './lib/window.js';
+import { enterScenario, type EnterRun } from './enter.js';
 
 const run = promisify(execFile);
 type Log = (line: string) => void;
@@ -54,7 +55,7 @@ export interface HogRun extends ScenarioRun {
 }
 
 export interface ScenarioResults {
-  model: { model: string; runtime: string; threads: number };
+  model: { model: string; runtime: string; threads: number | 'auto' };
   runs: ScenarioRun[];
 }
 
@@ -252,6 +253,7 @@ export async function runScenarios(args: BenchArgs, outDir: string, stamp: strin
     }
     else await attempt('static', () => staticScene(null, args, outDir, stamp, log));
   }
+  if (args.parts.has('enter')) await attempt('enter', () => enterScenario(args, log));
   return results;
 }
 
@@ -262,6 +264,13 @@ export function printScenarios(r: ScenarioResults, table: (h: string[], rows: st
     r.runs.map((s) => s.window ? [s.name, Object.entries(s.window.cameras).map(([c, v]) => `${c} ${fmt(v.inferred_fps, 2)}`).join(' '), fmt(s.window.fairness, 2),
       `${fmt(s.window.latency_ms.p50, 0)}/${fmt(s.window.latency_ms.p95, 0)}/${fmt(s.window.latency_ms.p99, 0)}`, fmt(s.window.daemon_cpu_pct), fmt(s.window.system_cpu_pct),
       fmt(s.window.rss_mb_max), s.plot ?? '—'] : [s.name, s.notes.join('; ').split('\n')[0]!.slice(0, 80), '', '', '', '', '', ''])));
+  const enter = r.runs.find((s): s is EnterRun => 'enter' in s);
+  if (enter) {
+    const e = enter.enter;
+    console.log(`\nenter: ${e.plate_s} s empty street, then people (real frames of the demo clip), looped over RTSP; detect.fps ${e.detect_fps}, tracker.min_hits ${e.min_hits}`);
+    console.log(`  cut -> first new person event per loop: ${e.delays_s.map((v) => (v === null ? 'none' : `${v} s`)).join(', ')}; mean ${fmt(e.mean_s, 2)} s, worst ${fmt(e.max_s, 2)} s; new person events on the empty plate: ${e.false_new_on_plate}`);
+    console.log(`  cut -> capture of the first inferred frame with a person: ${e.first_person_frame_captured_s.map((v) => (v === null ? 'none' : `${v} s`)).join(', ')}`);
+  }
   const checks = r.runs.flatMap((s) => Object.entries(s.checks).map(([k, c]) => [s.name, k, fmt(c.value, 2), c.target, ok(c.ok)]));
   if (checks.length > 0) console.log(`\n${table(['scenario', 'check', 'value', 'target', 'result'], checks)}`);
   const missing = [...new Set(r.runs.flatMap((s) => s.window?.missing ?? []))];

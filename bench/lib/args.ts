@@ -1,15 +1,18 @@
 /**
  * Command line of `npm run bench`:
  *   --only model,daemon          phase 1 parts (issue 3)
- *   --scenarios idle,hog,static  phase 2 scenarios (issue 5)
+ *   --scenarios idle,hog,static,enter  scenarios (enter: person entering an empty scene -> `new` event)
+ *   --only detect                `lookout detect` on 50 photos, current vs a baseline commit
  *   --quick                      shorter windows, fewer variants (for development)
  *   --cameras 1,2,4              camera counts of the idle scenario
  *   --out DIR                    where results go (default bench/results)
  * With neither --only nor --scenarios everything runs.
  */
 export const PHASE1 = ['model', 'daemon'] as const;
-export const PHASE2 = ['idle', 'hog', 'static'] as const;
-export type Part = (typeof PHASE1)[number] | (typeof PHASE2)[number];
+export const PHASE2 = ['idle', 'hog', 'static', 'enter'] as const;
+/** `lookout detect` speed, current code against a baseline commit. */
+export const TOOLS = ['detect'] as const;
+export type Part = (typeof PHASE1)[number] | (typeof PHASE2)[number] | (typeof TOOLS)[number];
 
 export interface BenchArgs {
   parts: Set<Part>;
@@ -23,7 +26,7 @@ export class UsageError extends Error {
   readonly code = 'EUSAGE';
 }
 
-const ALL: readonly Part[] = [...PHASE1, ...PHASE2];
+const ALL: readonly Part[] = [...PHASE1, ...PHASE2, ...TOOLS];
 
 function list(value: string | undefined, flag: string): string[] {
   if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag}: expected a comma-separated list`);
@@ -54,7 +57,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       outDir = argv[++i] ?? null;
       if (!outDir) throw new UsageError('--out: expected a directory');
     } else if (arg === '--help' || arg === '-h') {
-      throw new UsageError('usage: npm run bench -- [--only model,daemon] [--scenarios idle,hog,static] [--quick] [--cameras 1,2,4] [--hog-cameras N] [--out DIR]');
+      throw new UsageError('usage: npm run bench -- [--only model,daemon,detect] [--scenarios idle,hog,static,enter] [--quick] [--cameras 1,2,4] [--hog-cameras N] [--out DIR]');
     } else throw new UsageError(`unknown argument '${arg}' (try --help)`);
   }
   if (parts.size === 0) for (const p of ALL) parts.add(p);

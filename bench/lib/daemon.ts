@@ -23,13 +23,16 @@ export const BASE = 'bench';
 // The schemas of the build under test (dist/), not of src/: they decide what the daemon accepts.
 const distConfig = new URL('config/', pathToFileURL(path.dirname(CLI) + path.sep));
 const { cameraSchema, daemonSchema } = (await import(new URL('index.js', distConfig).href)) as { cameraSchema: object; daemonSchema: object };
-const { leaves } = (await import(new URL('schema.js', distConfig).href)) as { leaves: (schema: object) => Array<[string, unknown]> };
+const { leaves } = (await import(new URL('schema.js', distConfig).href)) as { leaves: (schema: object) => Array<[string, { default?: unknown }]> };
 const daemonKeys = new Set(leaves(daemonSchema).map(([k]) => k));
 const cameraKeys = new Set(leaves(cameraSchema).map(([k]) => k));
 
 /** Whether this build's schema has the dotted key (e.g. 'detect.fps_max', 'scheduler.cpu_target'). */
 export const hasDaemonKey = (key: string): boolean => daemonKeys.has(key);
 export const hasCameraKey = (key: string): boolean => cameraKeys.has(key);
+
+/** The built schema's default of a camera key ('tracker.min_hits'), undefined when it has no such key. */
+export const cameraDefault = (key: string): unknown => leaves(cameraSchema).find(([k]) => k === key)?.[1]?.default;
 
 /** A nested object from dotted keys, keeping only keys the schema knows; the rest go to `dropped`. */
 export function known(settings: Record<string, unknown>, keys: Set<string>, dropped: string[]): Record<string, unknown> {
@@ -51,7 +54,8 @@ export function known(settings: Record<string, unknown>, keys: Set<string>, drop
 export interface StackOptions {
   modelDir: string;
   runtime: string;
-  threads: number;
+  /** detector.threads as the config takes it: a count or 'auto'. */
+  threads: number | 'auto';
   /** Camera name -> dotted camera settings (url included). */
   cameras: Record<string, Record<string, unknown>>;
   /** Dotted daemon settings beyond mqtt/http/detector (e.g. 'scheduler.cpu_target'). */
@@ -70,6 +74,8 @@ export interface Tick {
 
 export interface Stack {
   daemon: DaemonProcess;
+  /** The private broker's URL (for more subscribers). */
+  brokerUrl: string;
   httpPort: number;
   /** Settings the bench wanted but this build's schema does not have. */
   dropped: string[];
@@ -145,7 +151,7 @@ export async function startStack(scope: Scope, options: StackOptions): Promise<S
     await poll;
   });
 
-  return { daemon, httpPort, dropped, latencies, ticks, startedAt, status };
+  return { daemon, brokerUrl: broker.url, httpPort, dropped, latencies, ticks, startedAt, status };
 }
 
 /** SIGTERM, SIGKILL after 10 s; then SIGKILL any ffmpeg the daemon left behind (there should be none). */

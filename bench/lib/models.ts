@@ -46,12 +46,12 @@ export const variantName = (v: Pick<Variant, 'model' | 'runtime' | 'threads'>): 
   `${v.model} ${v.runtime === 'tfjs' ? 'tfjs' : `onnx ${v.threads}T`}`;
 
 /** The shipped config's detector (config/lookout.json), resolved like the daemon does. */
-export function shippedDetector(): { model: string; dir: string; runtime: 'onnx' | 'tfjs'; threads: number } {
+export function shippedDetector(): { model: string; dir: string; runtime: 'onnx' | 'tfjs'; threads: number | 'auto' } {
   const file = path.join(ROOT, 'config/lookout.json');
-  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { detector?: { runtime?: string; model?: string; threads?: number } };
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { detector?: { runtime?: string; model?: string; threads?: number | 'auto' } };
   // As the daemon resolves it: a bare name is a model in models/, a path is relative to the daemon file.
   const value = config.detector?.model ?? 'yolov8-mnv3';
   const dir = /[\\/]/.test(value) ? path.resolve(path.dirname(file), value) : path.join(ROOT, 'models', value);
   const runtime = (config.detector?.runtime ?? 'onnx') as 'onnx' | 'tfjs';
-  return { model: path.basename(dir), dir, runtime, threads: config.detector?.threads ?? 2 };
+  return { model: path.basename(dir), dir, runtime, threads: config.detector?.threads ?? 'auto' };
 }
