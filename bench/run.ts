@@ -14,6 +14,7 @@ import { parseArgs, UsageError, type Part } from './lib/args.js';
 import { resolveThreads } from '../src/detector/runtimes/threads.js';
 import { shippedDetector, variantName, variants, ROOT, type Variant } from './lib/models.js';
 import { detectSpeed, type DetectSpeedResult } from './detect-speed.js';
+import { runTrackerBench, type TrackerBenchResult } from './tracker-bench.js';
 import { fmt } from './lib/stats.js';
 import { machineInfo } from './lib/system.js';
 import { benchDaemon, type DaemonResult } from './daemon-bench.js';
@@ -96,6 +97,11 @@ async function main(): Promise<number> {
     detect = await detectSpeed(args.quick, log);
     result.detect = detect;
   }
+  let tracker: TrackerBenchResult | null = null;
+  if (has('tracker')) {
+    tracker = await runTrackerBench(args.quick, log);
+    result.tracker = tracker;
+  }
   if (has('idle') || has('hog') || has('static') || has('enter')) {
     scenarios = await runScenarios(args, outDir, stamp, log);
     result.scenarios = scenarios;
@@ -120,6 +126,12 @@ async function main(): Promise<number> {
         d.error ? `error: ${short(d.error)}` : fmt(d.daemon_inferred_fps, 2), fmt(d.ratio, 3), fmt(d.daemon_cpu_pct), fmt(d.rss_mb_max), fmt(d.skipped_busy_fps)])));
   }
   if (scenarios) printScenarios(scenarios, table);
+  if (tracker) {
+    console.log(`\nTracker (camera output: tracker + events + counts) at ${tracker.objects} objects, ${tracker.detections_per_frame} detections per frame; target <= 2% of one inference`);
+    console.log(table(['tracker ms/frame', 'p95 ms', 'model', 'inference ms (median)', 'tracker / inference'], [
+      [fmt(tracker.tracker_ms_mean, 3), fmt(tracker.tracker_ms_p95, 3), tracker.model, fmt(tracker.inference_ms_median, 2), `${fmt(tracker.ratio_pct, 2)}% (${tracker.ok === null ? 'not measured' : tracker.ok ? 'ok' : 'MISS'})`],
+    ]));
+  }
   if (detect) {
     console.log(`\nlookout detect on ${detect.photos} photos (768x576 JPEG frames of the demo clip), --threads 1, baseline ${detect.baseline} (one ffprobe + one ffmpeg per photo); target current <= 0.25 x baseline`);
     if (detect.error) console.log(`error: ${detect.error}`);

@@ -3,6 +3,7 @@
  *   --only model,daemon          phase 1 parts (issue 3)
  *   --scenarios idle,hog,static,enter  scenarios (enter: person entering an empty scene -> `new` event)
  *   --only detect                `lookout detect` on 50 photos, current vs a baseline commit
+ *   --only tracker               tracker cost at 20 objects as a share of one inference (target <= 2%)
  *   --quick                      shorter windows, fewer variants (for development)
  *   --cameras 1,2,4              camera counts of the idle scenario
  *   --out DIR                    where results go (default bench/results)
@@ -11,7 +12,7 @@
 export const PHASE1 = ['model', 'daemon'] as const;
 export const PHASE2 = ['idle', 'hog', 'static', 'enter'] as const;
 /** `lookout detect` speed, current code against a baseline commit. */
-export const TOOLS = ['detect'] as const;
+export const TOOLS = ['detect', 'tracker'] as const;
 export type Part = (typeof PHASE1)[number] | (typeof PHASE2)[number] | (typeof TOOLS)[number];
 
 export interface BenchArgs {
@@ -57,7 +58,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       outDir = argv[++i] ?? null;
       if (!outDir) throw new UsageError('--out: expected a directory');
     } else if (arg === '--help' || arg === '-h') {
-      throw new UsageError('usage: npm run bench -- [--only model,daemon,detect] [--scenarios idle,hog,static,enter] [--quick] [--cameras 1,2,4] [--hog-cameras N] [--out DIR]');
+      throw new UsageError('usage: npm run bench -- [--only model,daemon,detect,tracker] [--scenarios idle,hog,static,enter] [--quick] [--cameras 1,2,4] [--hog-cameras N] [--out DIR]');
     } else throw new UsageError(`unknown argument '${arg}' (try --help)`);
   }
   if (parts.size === 0) for (const p of ALL) parts.add(p);
