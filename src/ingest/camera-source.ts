@@ -7,10 +7,11 @@ import type {
   CameraSourceDeps, CameraSourceEvents, CameraSourceOptions, CameraSourceStats, CameraState, ProcessRunner, StateChange,
 } from './camera-source-types.js';
 import { Backoff } from './backoff.js';
-import { buildFfmpegArgs, graphInputSize } from './ffmpeg-args.js';
+import { buildFfmpegArgs, graphInputSize, PICTURE_FD } from './ffmpeg-args.js';
 import type { Frame, SourceInfo } from './frame.js';
 import { FpsMeter } from './fps-meter.js';
 import { FrameSplitter } from './frame-splitter.js';
+import { JpegSplitter } from './jpeg-splitter.js';
 import { computeLetterbox, type Letterbox } from './letterbox.js';
 import { probeSource } from './probe.js';
 import { killGroup, spawnGroup } from './process-group.js';
@@ -33,6 +34,9 @@ interface Run {
   streamingSince: number | null;
   endedBy: 'stall' | 'stop' | 'resize' | null;
   done: boolean;
+  /** seq before this run's first frame: the n-th picture of the run belongs to frame seqBase + n. */
+  seqBase: number;
+  pictures: number;
 }
 
 /**
@@ -170,16 +174,27 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     const { url, width, height } = this.opts;
     const letterbox = computeLetterbox(info.width, info.height, width, height);
     const fps = info.fps !== null && info.fps < this.opts.fps ? info.fps : this.opts.fps;
-    const args = buildFfmpegArgs({ url, fps, letterbox, rtspTimeoutS: this.opts.rtspTimeoutS, inputArgs: this.opts.inputArgs });
+    const pictures = this.opts.pictures ?? null;
+    const args = buildFfmpegArgs({ url, fps, letterbox, rtspTimeoutS: this.opts.rtspTimeoutS, inputArgs: this.opts.inputArgs, pictures });
     this.stderr.clear();
-    const child = this.processes.spawn('ffmpeg', args);
+    const child = pictures ? this.processes.spawn('ffmpeg', args, 1) : this.processes.spawn('ffmpeg', args);
     const run: Run = {
       child, letterbox, splitter: new FrameSplitter(width * height * 3), size: { width: info.width, height: info.height },
-      stallTimer: null, streamingSince: null, endedBy: null, done: false,
+      stallTimer: null, streamingSince: null, endedBy: null, done: false, seqBase: this.seq, pictures: 0,
     };
     this.run = run;
     this.log.debug({ pid: child.pid, args: args.map((a) => (a === url ? maskUrl(url) : a)) }, 'ffmpeg started');
     child.stdout!.on('data', (chunk: Buffer) => this.onData(run, chunk));
+    const pictureStream = pictures ? child.stdio[PICTURE_FD] : null;
+    if (pictureStream) {
+      const jpegs = new JpegSplitter();
+      pictureStream.on('data', (chunk: Buffer) => {
+        for (const jpeg of jpegs.push(chunk)) {
+          run.pictures += 1;
+          if (run === this.run && !run.endedBy) this.emit('picture', { camera: this.name, seq: run.seqBase + run.pictures, jpeg });
+        }
+      });
+    }
     child.stderr!.on('data', (chunk: Buffer) => {
       for (const line of this.stderr.push(chunk)) {
         const size = line.level === 'verbose' ? graphInputSize(line.text) : null;
@@ -232,9 +247,10 @@ export class CameraSource extends EventEmitter<CameraSourceEvents> {
     this.log.info({ from, to }, `picture size changed from ${from} to ${to}; restarting ffmpeg for the new size`);
     run.endedBy = 'resize';
     this.clearStall(run);
+    // The state first: a status with the new size must not read 'streaming' before the new run streams.
+    this.setState('connecting', `picture size changed from ${from} to ${to}`);
     this.source = { ...(this.source ?? { fps: null, codec: null }), width: size.width, height: size.height };
     this.emit('source', this.source);
-    this.setState('connecting', `picture size changed from ${from} to ${to}`);
     void this.processes.kill(run.child, this.killGraceMs, this.clock);
   }
 

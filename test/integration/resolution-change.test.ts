@@ -25,6 +25,7 @@ test('a picture size change inside the stream is logged and boxes follow the new
   const status0 = (await getJson(httpPort, '/status')).body;
   t.like(status0.cameras.cam.source, { width: 320, height: 240 }, '/status shows the probed size');
 
+  const switchedAt = Date.now();
   t.is(await camera.switchSize(), '640x360', 'the fixture switched the running stream');
   const line = await waitFor('the log line', () => daemon.logs.find((l) => l.camera === 'cam' && /picture size changed/.test(l.msg)), 30_000);
   t.is(line.msg, 'picture size changed from 320x240 to 640x360; restarting ffmpeg for the new size', 'one log line says what changed');
@@ -41,6 +42,7 @@ test('a picture size change inside the stream is logged and boxes follow the new
   }
   const stateAfter = await mqtt.waitForJson(`${BASE}/cam/status`, (p) => p.state === 'streaming' && p.source?.width === 640, 30_000);
   t.like(stateAfter.payload.source, { width: 640, height: 360 }, 'the retained camera status has the new size');
+  t.log(`streaming at 640x360 again ${(stateAfter.at - switchedAt) / 1000} s after the switch (a figure, not an assertion)`);
   t.true(
     mqtt.json(`${BASE}/cam/status`).some((p) => p.reason === 'picture size changed from 320x240 to 640x360'),
     'the camera status said why it restarted',
