@@ -18,7 +18,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The GStreamer RTSP server is what the integration tests stream from;
 // systemd brings systemd-analyze for the unit check.
 const APT_PACKAGES = {
-  start: ['ffmpeg'],
+  // A font for the labels lookout draws on snapshots (sharp renders them).
+  start: ['ffmpeg', 'fonts-dejavu-core'],
   test: [
     'ffmpeg',
     'mosquitto',
@@ -30,8 +31,10 @@ const APT_PACKAGES = {
     'gstreamer1.0-plugins-bad',
     'gstreamer1.0-plugins-ugly',
     'systemd',
-    // A font for the text of rendered images (the bench's plots, through sharp).
+    // A font for the text of rendered images (the bench's plots, snapshots, through sharp).
     'fonts-dejavu-core',
+    // The live page's browser test drives it (puppeteer-core; no browser download).
+    'chromium',
   ],
 };
 
