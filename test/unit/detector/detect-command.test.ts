@@ -41,6 +41,12 @@ for (const runtime of ['onnx', 'tfjs']) {
     const out = path.join(annotate, path.basename(img));
     t.deepEqual(rgbAt(out, 64, 10, 20), [255, 56, 56], 'box corner drawn in class 0 colour');
     t.deepEqual(rgbAt(out, 64, 0, 0), [114, 114, 114], 'background untouched');
+    // The tag above the box: its fill in the class colour and dark text pixels ("bright 100%").
+    const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', out, '-frames:v', '1', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1']);
+    const tag: number[][] = [];
+    for (let y = 6; y < 20; y++) for (let x = 10; x < 64; x++) tag.push([...raw.subarray((y * 64 + x) * 3, (y * 64 + x) * 3 + 3)]);
+    t.true(tag.some((p) => p[0] === 255 && p[1] === 56 && p[2] === 56), 'the tag is filled in the class colour');
+    t.true(tag.filter((p) => p[0]! < 60 && p[1]! < 60 && p[2]! < 60).length >= 20, 'the tag holds dark text');
   });
 }
 
