@@ -16,6 +16,8 @@ export interface CameraSourceOptions {
   stallTimeoutS: number;
   rtspTimeoutS: number;
   inputArgs?: readonly string[];
+  /** snapshot.enabled: ffmpeg also encodes each frame as a JPEG of this height (0 = source), emitted as 'picture'. */
+  pictures?: { height: number } | null;
 }
 
 export interface CameraSourceDeps {
@@ -32,7 +34,7 @@ export interface CameraSourceDeps {
 }
 
 export interface ProcessRunner {
-  spawn(command: string, args: readonly string[]): ChildProcess;
+  spawn(command: string, args: readonly string[], extraPipes?: number): ChildProcess;
   kill(child: ChildProcess, graceMs: number, clock: Clock): Promise<void>;
 }
 
@@ -58,4 +60,13 @@ export interface CameraSourceEvents {
   state: [StateChange];
   source: [SourceInfo];
   frame: [Frame];
+  /** The JPEG of the frame with this seq, at snapshot size (only with `pictures`). */
+  picture: [Picture];
+}
+
+export interface Picture {
+  camera: string;
+  /** The seq of the detector frame cut from the same decoded picture. */
+  seq: number;
+  jpeg: Buffer;
 }

@@ -10,7 +10,16 @@ export interface FfmpegArgsOptions {
   rtspTimeoutS: number;
   /** User input options (e.g. a hardware decoder), placed right before -i. */
   inputArgs?: readonly string[];
+  /**
+   * Also write each frame as a JPEG at this height (0 = the source's) to
+   * pipe:3 (snapshot.enabled). Both outputs come from one `fps` filter, so the
+   * n-th JPEG is the n-th detector frame.
+   */
+  pictures?: { height: number } | null;
 }
+
+/** File descriptor of the picture output (see FfmpegArgsOptions.pictures). */
+export const PICTURE_FD = 3;
 
 export function isRtspUrl(url: string): boolean {
   return /^rtsps?:\/\//i.test(url);
@@ -52,6 +61,7 @@ export function sourceInputArgs(url: string, rtspTimeoutS: number): string[] {
  * own process group (see process-group.ts).
  */
 export function buildFfmpegArgs(opts: FfmpegArgsOptions): string[] {
+  if (opts.pictures) return buildWithPictures(opts, opts.pictures.height);
   const lb = opts.letterbox;
   const command = ffmpeg(opts.url)
     // User input_args last, so they can override ours (ffmpeg: last one wins).
@@ -66,4 +76,29 @@ export function buildFfmpegArgs(opts: FfmpegArgsOptions): string[] {
     .format('rawvideo')
     .output('pipe:1');
   return [...GLOBAL_ARGS, ...command._getArguments()];
+}
+
+/**
+ * The detector output plus a picture output: `fps` once, then `split` into
+ * the letterboxed rgb24 frames on pipe:1 and MJPEG on pipe:3. The picture is
+ * stretched to full range and encoded from yuv420p (`-strict unofficial`):
+ * the yuvj420p route gives the same pixels but makes swscale warn on every
+ * frame, and warnings are what the stderr tail keeps as offline reasons.
+ */
+function buildWithPictures(opts: FfmpegArgsOptions, height: number): string[] {
+  const lb = opts.letterbox;
+  const size = height > 0 ? `-2:${height}:` : '';
+  const graph = [
+    `[0:v]fps=${opts.fps},split=2[det][pic]`,
+    `[det]scale=${lb.scaledWidth}:${lb.scaledHeight},pad=${lb.dstWidth}:${lb.dstHeight}:${lb.padX}:${lb.padY}:color=${PAD_COLOR}[frames]`,
+    `[pic]scale=${size}in_range=tv:out_range=pc,format=yuv420p[pictures]`,
+  ].join(';');
+  return [
+    ...GLOBAL_ARGS,
+    ...sourceInputArgs(opts.url, opts.rtspTimeoutS), ...(opts.inputArgs ?? []),
+    '-i', opts.url,
+    '-filter_complex', graph,
+    '-map', '[frames]', '-an', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+    '-map', '[pictures]', '-an', '-c:v', 'mjpeg', '-q:v', '4', '-strict', 'unofficial', '-f', 'mjpeg', `pipe:${PICTURE_FD}`,
+  ];
 }

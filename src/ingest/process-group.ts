@@ -11,8 +11,9 @@ import { systemClock, type Clock } from '../clock.js';
  * cannot do this (it spawns without `detached`), which is why lookout builds
  * ffmpeg's arguments with fluent-ffmpeg but spawns with node:child_process.
  */
-export function spawnGroup(command: string, args: readonly string[]): ChildProcess {
-  return spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnGroup(command: string, args: readonly string[], extraPipes = 0): ChildProcess {
+  // Extra pipes are fds 3, 4, ... of the child (ffmpeg's pipe:3 picture output).
+  return spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe', ...Array<'pipe'>(extraPipes).fill('pipe')] });
 }
 
 export function hasExited(child: ChildProcess): boolean {
