@@ -217,7 +217,13 @@ export async function runDetectCommand(argv: string[], io: DetectCommandIO): Pro
       let j = i;
       while (j < flags.files.length && j - i < PHOTO_BATCH && isStillImageFile(flags.files[j]!)) j++;
       if (j > i) {
-        if (await detectPhotos(flags.files.slice(i, j), detector, model, resolved, io)) failed = true;
+        try {
+          if (await detectPhotos(flags.files.slice(i, j), detector, model, resolved, io)) failed = true;
+        } catch (err) {
+          // Not one file's fault (ffmpeg missing, say): nothing else can run either.
+          io.stderr.write(`lookout detect: ${(err as Error).message}\n`);
+          return 1;
+        }
         i = j;
         continue;
       }

@@ -56,6 +56,8 @@ export function unreadableReason(file: string): string | null {
   }
 }
 
+const missingTool = (tool: string) => new Error(`${tool} not found on PATH: lookout detect decodes with ffmpeg (Debian: apt-get install ffmpeg)`);
+
 /** The last meaningful line of ffmpeg's stderr, without the file name it starts with. */
 function ffmpegReason(file: string, stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -71,6 +73,7 @@ export async function probeMedia(file: string): Promise<MediaInfo> {
   try {
     ({ stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,r_frame_rate', '-of', 'json', file]));
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missingTool('ffprobe');
     throw new MediaError(file, ffmpegReason(file, String((err as { stderr?: unknown }).stderr ?? '')));
   }
   const stream = (JSON.parse(stdout) as { streams?: Array<{ width?: number; height?: number; r_frame_rate?: string }> }).streams?.[0];
@@ -93,6 +96,7 @@ export async function probeImages(files: readonly string[]): Promise<Array<Media
     try {
       await run('ffmpeg', ['-hide_banner', '-nostdin', ...batch.flatMap((f) => ['-i', f])], { maxBuffer: 64 * 1024 * 1024 });
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missingTool('ffmpeg');
       stderr = String((err as { stderr?: unknown }).stderr ?? '');
     }
     const sizes = new Map<number, MediaInfo>();
