@@ -21,6 +21,7 @@ export const IDLE_DETECTOR: CameraDetectionStats = { inferences: 0, inference_ms
 export const SCHEDULER: SchedulerStatus = {
   enabled: true, cpu_target: 75, temp_limit_c: 80, budget_fps: 4.5, budget_min_fps: 1, budget_max_fps: 5,
   cpu_percent: 62.5, temp_c: null, busy_ratio: 0.4, decision: 'hold', updated_at: '2026-11-29T10:00:12.000Z',
+  floors_fps: 1, capacity_fps: 14, floors_met: true, reason: null,
 };
 
 export const YARD_SCHEDULER: CameraSchedulerStatus = {
@@ -28,6 +29,7 @@ export const YARD_SCHEDULER: CameraSchedulerStatus = {
   skipped_fps: { cpu: 0.5, busy: 0.1, motion: 0, rate: 0 },
   skipped: { cpu: 6, busy: 3, motion: 0, rate: 0 },
   motion_enabled: true, motion: true, motion_level: 17.5,
+  floor_fps: 1, below_floor: false,
 };
 
 export interface Fixture {
