@@ -16,8 +16,13 @@ import { ConfigError } from './errors.js';
 import { CameraOutput } from './mqtt/camera-output.js';
 import { cameraTap } from './mqtt/camera-tap.js';
 import { HomeAssistantDiscovery } from './discovery/home-assistant.js';
+import { join } from 'node:path';
+import { LiveEvents } from './http/live-events.js';
+import { PageRoutes } from './http/page.js';
+import { pictureAccess } from './http/picture-access.js';
+import { Snapshots } from './snapshot/snapshots.js';
 import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js';
-import { packageVersion } from './package-root.js';
+import { packageRoot, packageVersion } from './package-root.js';
 import type { ConfiguredFilter } from './detector/filters.js';
 import { getRuntime } from './detector/runtimes/registry.js';
 import { resolveThreads } from './detector/runtimes/threads.js';
@@ -57,6 +62,10 @@ export class Daemon {
   readonly #broker: EmbeddedBroker | null;
   #publisher: MqttPublisher | null = null;
   #discovery: HomeAssistantDiscovery | null = null;
+  /** Pictures per camera (snapshot.*), for the page, latest.jpg and MQTT snapshots. */
+  readonly #snapshots: Snapshots;
+  /** The last events per camera, for the live page. */
+  readonly #liveEvents: LiveEvents;
   readonly #stage: DetectionStage;
   readonly #scheduler: Scheduler;
   readonly #cameraConfigs = new Map<string, CameraConfig>();
@@ -86,7 +95,10 @@ export class Daemon {
       maxDet: config.detector.max_det,
       agnostic: config.detector.agnostic_nms,
       filters,
-      onResult: (result) => this.#outputs.get(result.camera)?.handle(result),
+      onResult: (result) => {
+        const output = this.#outputs.get(result.camera);
+        if (output) this.#snapshots.result(result, output.handle(result));
+      },
       logger: this.#log,
       clock: this.#clock,
     });
@@ -116,7 +128,20 @@ export class Daemon {
       startedAt: () => this.#startedAt,
     };
     this.#metrics = createMetrics(() => metricsSnapshot(this.#view));
+    this.#snapshots = new Snapshots({ clock: this.#clock, logger: this.#log });
+    const redactor = this.#redactor;
+    this.#liveEvents = new LiveEvents((event) => redactor.jsonLine(JSON.stringify(event)));
+    const page = new PageRoutes({
+      access: pictureAccess(config.http.host, config.http.token),
+      token: config.http.token,
+      pictures: this.#snapshots,
+      events: this.#liveEvents,
+      webDir: join(packageRoot, 'web'),
+      logger: this.#log,
+    });
     this.#http = new HealthServer({
+      page,
+      onStop: () => this.#liveEvents.close(),
       host: config.http.host,
       port: config.http.port,
       logger: this.#log,
@@ -190,6 +215,7 @@ export class Daemon {
       const camera = this.#cameraConfigs.get(record.name);
       // Initial states go out from the 'connect' handler; changes from here on publish themselves.
       if (camera) this.#startCamera(record, camera, publisher);
+      else this.#snapshots.add(record.name, null, publisher);
     }
     this.#scheduleStats();
     await this.#notifier.start();
@@ -265,10 +291,13 @@ export class Daemon {
     // The source adds the camera field to its own logger.
     const source = new CameraSource({ ...toSourceOptions(record.name, camera), width, height, logger: this.#log, clock: this.#clock });
     record.source = source;
+    this.#snapshots.add(record.name, camera.snapshot.enabled ? camera.snapshot : null, publisher);
+    source.on('picture', (picture) => this.#snapshots.picture(picture));
     const output = new CameraOutput({
       camera: record.name,
       sink: cameraTap(publisher, record.name, {
         onCount: (count) => this.#discovery?.labelSeen(record.name, count.label),
+        onEvent: (event) => this.#liveEvents.add(event),
       }),
       clock: this.#clock,
       tracker: camera.tracker,
@@ -349,5 +378,6 @@ function toSourceOptions(name: string, config: CameraConfig) {
     stallTimeoutS: config.stall_timeout_s,
     rtspTimeoutS: config.rtsp_timeout_s,
     inputArgs: config.ffmpeg.input_args,
+    pictures: config.snapshot.enabled ? { height: config.snapshot.height } : null,
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Health and metrics over HTTP for systemd, Docker/Kubernetes probes and
  * Prometheus: /healthz (alive: the event loop turns), /readyz (cameras and
- * broker are where they should be), /status (JSON), /metrics (Prometheus).
- * node:http is enough for four read-only routes; a framework would only add
+ * broker are where they should be), /status (JSON), /metrics (Prometheus);
+ * plus, when given, the live page and its picture endpoints (page.ts).
+ * node:http is enough for a few read-only routes; a framework would only add
  * weight on small boards. Binds to loopback by default: /status is not public.
  */
 import http from 'node:http';
@@ -12,6 +13,7 @@ import { urlMasker, type Redact } from '../config/mask.js';
 import { LookoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { EventLoopMonitor } from './event-loop-monitor.js';
+import type { PageRoutes } from './page.js';
 
 export interface Readiness {
   ready: boolean;
@@ -39,6 +41,10 @@ export interface HealthServerOptions {
   maxLagMs?: number;
   /** Every body passes through it before it is sent, so no secret leaves (default: URL masking only). */
   redactor?: Redact;
+  /** The live page and picture endpoints (src/http/page.ts), when the daemon serves them. */
+  page?: PageRoutes;
+  /** Called on stop before the server closes (ends the page's event streams). */
+  onStop?: () => void;
 }
 
 interface Reply {
@@ -110,6 +116,7 @@ export class HealthServer {
     this.#server = null;
     this.#monitor.stop();
     if (!server) return;
+    this.#options.onStop?.();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;
@@ -126,10 +133,27 @@ export class HealthServer {
   async #handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     let reply: Reply;
     // Only the path matters; the base is a placeholder for URL parsing.
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const route = this.#routes[path];
+    const page = this.#options.page;
+    if (!route && page && (request.method === 'GET' || request.method === 'HEAD')) {
+      try {
+        if (await page.handle(request, response, url)) return;
+      } catch (error) {
+        this.#logger.error({ err: { message: (error as Error).message }, path }, 'page route failed');
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        reply = json(500, { error: (error as Error).message });
+        response.writeHead(reply.status, { 'content-type': reply.contentType });
+        response.end(this.#redactor.jsonLine(reply.body));
+        return;
+      }
+    }
     if (!route) {
-      reply = json(404, { error: 'not found', paths: Object.keys(this.#routes) });
+      reply = json(404, { error: 'not found', paths: [...Object.keys(this.#routes), ...(page?.paths ?? [])] });
     } else if (request.method !== 'GET' && request.method !== 'HEAD') {
       reply = { ...json(405, { error: `method ${request.method ?? ''} not allowed` }), headers: { allow: ALLOW } };
     } else {
