@@ -41,7 +41,7 @@ test('discovery: documented fields, topics lookout publishes, stale configs clea
   const mqtt = await watch(t, broker);
   const camera = await startCamera(t, { lavfi: SQUARE_LAVFI });
   // detect.labels: ['bright']: 'dim' is no longer reported, so its old entity must go.
-  await startDaemon(t, broker, { sq: rtspCamera(camera.url, { detect: { fps: 5, labels: ['bright'] }, snapshot: { mqtt: false } }) }, { modelSize: 320 });
+  await startDaemon(t, broker, { sq: rtspCamera(camera.url, { detect: { fps: 5, labels: ['bright'] } }) }, { modelSize: 320 });
 
   const node = `${BASE}_sq`;
   const expected = [
@@ -50,6 +50,7 @@ test('discovery: documented fields, topics lookout publishes, stale configs clea
     `homeassistant/sensor/${node}/inferred_fps/config`,
     `homeassistant/sensor/${node}/bright_count/config`,
     `homeassistant/binary_sensor/${node}/bright_occupancy/config`,
+    `homeassistant/camera/${node}/bright_snapshot/config`,
   ];
   const configOf = (topic: string) => {
     const last = ha.messages.filter((m) => m.topic === topic).at(-1);
@@ -59,7 +60,7 @@ test('discovery: documented fields, topics lookout publishes, stale configs clea
   await waitFor('a count of bright above 0', () => mqtt.json(`${BASE}/sq/bright`).some((p) => p.count > 0), 60_000);
 
   const ours = [...new Set(ha.messages.map((m) => m.topic))].filter((topic) => configOf(topic)?.origin?.name === 'lookout' && !(topic in stale));
-  t.deepEqual(ours.sort(), [...expected].sort(), 'exactly the daemon, camera and label entities are announced (no snapshot camera with snapshot.mqtt off)');
+  t.deepEqual(ours.sort(), [...expected].sort(), 'exactly the daemon, camera and label entities are announced');
   // A subscriber that comes later (Home Assistant starting) gets them from the broker: they are retained.
   const later = await MqttWatch.start(broker.url, 'homeassistant/#');
   t.teardown(() => later.stop());
@@ -102,4 +103,34 @@ test('discovery: documented fields, topics lookout publishes, stale configs clea
   await homeAssistant.endAsync();
   await waitFor('every config published again', () => expected.every((topic) => ha.messages.slice(before).some((m) => m.topic === topic && m.text !== '')), 20_000);
   t.pass('configs republished after homeassistant/status online');
+});
+
+test('discovery: no snapshot camera with snapshot.mqtt off', async (t) => {
+  t.timeout(120_000);
+  const broker = await startBroker(t);
+  const ha = await MqttWatch.start(broker.url, 'homeassistant/#');
+  t.teardown(() => ha.stop());
+  const mqtt = await watch(t, broker);
+  const camera = await startCamera(t, { lavfi: SQUARE_LAVFI });
+  await startDaemon(t, broker, {
+    sq: rtspCamera(camera.url, { detect: { fps: 5, labels: ['bright'] }, snapshot: { mqtt: false } }),
+  }, { modelSize: 320 });
+  await waitFor('the count config', () => ha.messages.some((m) => m.topic === `homeassistant/sensor/${BASE}_sq/bright_count/config`), 60_000);
+  await waitFor('an object counted', () => mqtt.json(`${BASE}/sq/bright`).some((p) => p.count > 0), 60_000);
+  t.false(ha.messages.some((m) => m.topic.startsWith('homeassistant/camera/')), 'no camera entity');
+  t.false(mqtt.messages.some((m) => m.topic.endsWith('/snapshot')), 'no snapshot published');
+});
+
+test('discovery: mqtt.discovery false publishes no config', async (t) => {
+  t.timeout(120_000);
+  const broker = await startBroker(t);
+  const ha = await MqttWatch.start(broker.url, 'homeassistant/#');
+  t.teardown(() => ha.stop());
+  const mqtt = await watch(t, broker);
+  const camera = await startCamera(t, { lavfi: SQUARE_LAVFI });
+  // The helper's daemon file sets mqtt itself; the environment switches discovery off.
+  await startDaemon(t, broker, { sq: rtspCamera(camera.url) }, { modelSize: 320, env: { LOOKOUT_MQTT_DISCOVERY: 'false' } });
+  await waitFor('an object counted', () => mqtt.json(`${BASE}/sq/bright`).some((p) => p.count > 0), 60_000);
+  await waitFor('a stats message', () => mqtt.messages.some((m) => m.topic === `${BASE}/stats`), 10_000);
+  t.deepEqual(ha.messages.map((m) => m.topic), [], 'nothing under homeassistant/');
 });
