@@ -116,7 +116,7 @@ function showCamera(name, cam) {
 async function pollStatus() {
   try {
     const status = await (await fetch('status', { cache: 'no-store' })).json();
-    text($('#about'), `${status.hostname} · v${status.version} · ${status.detector.model}`);
+    text($("#about"), `${status.hostname} · v${status.version} · ${status.detector.model.split("/").pop()}`);
     const mqtt = $('#mqtt');
     text(mqtt, status.mqtt.connected ? 'MQTT connected' : 'MQTT not connected');
     mqtt.className = `badge ${status.mqtt.connected ? 'on' : 'off'}`;
