@@ -22,6 +22,7 @@ import { PageRoutes } from './http/page.js';
 import { pictureAccess } from './http/picture-access.js';
 import { Snapshots } from './snapshot/snapshots.js';
 import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js';
+import { zoneList, zoneModelProblems } from './zones/schema.js';
 import { packageRoot, packageVersion } from './package-root.js';
 import type { ConfiguredFilter } from './detector/filters.js';
 import { getRuntime } from './detector/runtimes/registry.js';
@@ -301,6 +302,8 @@ export class Daemon {
       }),
       clock: this.#clock,
       tracker: camera.tracker,
+      zones: zoneList(camera.zones),
+      requiredZones: camera.required_zones,
       publishDetections: camera.mqtt.detections,
       sourceSize: () => record.sourceInfo,
     });
@@ -346,9 +349,10 @@ export class Daemon {
     const labels = this.#stage.model!.labels;
     const problems: string[] = [];
     for (const [name, camera] of this.#cameraConfigs) {
+      const file = this.#records.get(name)!.file;
+      problems.push(...zoneModelProblems(file, zoneList(camera.zones), camera.detect.labels, labels, this.#stage.model!.file));
       const conflicts = reservedLabelConflicts(camera.detect.labels.length > 0 ? camera.detect.labels : labels);
       if (conflicts.length === 0) continue;
-      const file = this.#records.get(name)!.file;
       problems.push(`${file}: detect.labels: ${conflicts.map((l) => `'${l}'`).join(', ')} would collide with the reserved topics ${RESERVED_CAMERA_LEVELS.join(', ')}; list the labels to report without it`);
     }
     if (problems.length > 0) throw new ConfigError(problems);

@@ -8,6 +8,7 @@
  * capture time. There is no scheduler: no frame is skipped for CPU load.
  * Exit: 0 ok, 64 usage, 66 an input could not be read, 78 config or model refused.
  */
+import { zoneList } from '../zones/schema.js';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -164,6 +165,8 @@ export async function runTrackCommand(configFile: string, argv: string[], io: Tr
       file: picked.file,
       filter: { ...picked.camera.detect, labels },
       tracker: picked.camera.tracker,
+      zones: zoneList(picked.camera.zones),
+      requiredZones: picked.camera.required_zones,
       runtime: getRuntime(config.detector.runtime),
       modelDir,
       threads: resolveThreads(config.detector.threads, 1),
@@ -201,7 +204,7 @@ export async function runTrackCommand(configFile: string, argv: string[], io: Tr
 }
 
 function humanLine(name: string, line: TrackLine): string {
-  const events = line.events.map((e) => `${e.type} ${e.label} ${e.id}${e.stationary ? ' (stationary)' : ''}`).join(', ');
+  const events = line.events.map((e) => `${e.type} ${e.label} ${e.id}${e.zone === undefined ? '' : ` ${e.zone}`}${e.stationary ? ' (stationary)' : ''}`).join(', ');
   const counts = Object.entries(line.counts).map(([l, n]) => `${l}=${n}`).join(' ');
   return `${name}#${line.frame} ${line.time_s.toFixed(2)}s: ${events}${counts ? ` | ${counts}` : ''}\n`;
 }

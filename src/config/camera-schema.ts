@@ -6,14 +6,17 @@ import {
   bool,
   cameraUrl,
   evenSize,
-  maskRects,
+  maskShapes,
   number,
+  polygons,
   scoreOrModel,
   seconds,
   stringArray,
 } from './checks.js';
 import { leaf, type ConfigOf, type DeepPartial } from './schema.js';
 import { trackerSchema } from '../tracker/schema.js';
+import { zonesSchema } from '../zones/schema.js';
+import type { MaskShape, Point } from '../geometry/polygon.js';
 
 /* Everything but `url`: these keys may also be set in the daemon file's cameras.defaults. */
 export const cameraDefaultableSchema = {
@@ -68,6 +71,11 @@ export const cameraDefaultableSchema = {
       check: number({ min: 0 }),
       default: 0.2,
     }),
+    mask: leaf({
+      doc: 'Object masks: polygons of [x, y] points in 0..1 of the picture; a detection whose bottom-centre (where it stands) lies in one is dropped before tracking (a statue, a poster), e.g. [[[0.8, 0.5], [1, 0.5], [1, 1], [0.8, 1]]].',
+      check: polygons,
+      default: [] as Point[][],
+    }),
     priority: leaf({
       doc: "Weight of this camera's share of the inference budget when the CPU is short (2 = twice the share of a camera with 1).",
       check: number({ min: 0, minExclusive: true }),
@@ -86,9 +94,9 @@ export const cameraDefaultableSchema = {
       default: 10,
     }),
     mask: leaf({
-      doc: 'Areas motion gating ignores (a clock, a tree, a road), as [x1, y1, x2, y2] rectangles in 0..1 of the picture, e.g. [[0, 0, 1, 0.1]] for the top tenth.',
-      check: maskRects,
-      default: [] as Array<[number, number, number, number]>,
+      doc: 'Areas motion gating ignores (a clock, a tree, a road): polygons of [x, y] points in 0..1 of the picture, or [x1, y1, x2, y2] rectangles, e.g. [[0, 0, 1, 0.1]] for the top tenth.',
+      check: maskShapes,
+      default: [] as MaskShape[],
     }),
   },
   tracker: trackerSchema,
@@ -152,6 +160,7 @@ export const cameraSchema = {
     default: null,
   }),
   ...cameraDefaultableSchema,
+  ...zonesSchema,
 };
 
 export type CameraConfig = ConfigOf<typeof cameraSchema>;

@@ -5,10 +5,19 @@
  * offending value only through `shown()`, which masks credentials.
  */
 import { maskWholeUrl } from './mask.js';
+import { polygonProblem, rectProblem, type MaskShape, type Point } from '../geometry/polygon.js';
 
 export type Check<T> = ((value: unknown) => asserts value is T) & { readonly description: string };
 
-export class CheckFailed extends Error {}
+export class CheckFailed extends Error {
+  /** Problems under the key, as [sub-key, reason] (an object leaf such as zones); the message joins them. */
+  readonly items: ReadonlyArray<readonly [string, string]>;
+
+  constructor(message: string, items: ReadonlyArray<readonly [string, string]> = []) {
+    super(message);
+    this.items = items;
+  }
+}
 
 function check<T>(description: string, test: (value: unknown) => string | null): Check<T> {
   const fn = (value: unknown): void => {
@@ -174,22 +183,6 @@ export function isUrlLike(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 }
 
-/* [x1, y1, x2, y2] in 0..1 with x1 < x2 and y1 < y2: an empty or inside-out rectangle is a typo, not a mask. */
-export const maskRects = check<Array<[number, number, number, number]>>('array of [x1, y1, x2, y2] in 0..1', (v) => {
-  const rule = 'must be an array of [x1, y1, x2, y2] rectangles with 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1';
-  if (!Array.isArray(v)) return `${rule}, got ${shown(v)}`;
-  for (const [i, r] of v.entries()) {
-    const ok =
-      Array.isArray(r) &&
-      r.length === 4 &&
-      r.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1) &&
-      r[0] < r[2] &&
-      r[1] < r[3];
-    if (!ok) return `${rule}; rectangle ${i} is ${JSON.stringify(r) ?? shown(r)}`;
-  }
-  return null;
-});
-
 export const plainObject = check<Record<string, unknown>>('object', (v) =>
   isPlainObject(v) ? null : `must be an object, got ${shown(v)}`,
 );
@@ -197,3 +190,29 @@ export const plainObject = check<Record<string, unknown>>('object', (v) =>
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/* Object masks (detect.mask): polygons of 3 or more [x, y] points in 0..1. */
+export const polygons = check<Array<Array<Point>>>('array of polygons [[x, y], ...] in 0..1', (v) => {
+  if (!Array.isArray(v)) return `must be an array of polygons (each 3 or more [x, y] points in 0..1), got ${shown(v)}`;
+  for (const [i, p] of v.entries()) {
+    const problem = polygonProblem(p);
+    if (problem !== null) return `polygon ${i}: ${problem}`;
+  }
+  return null;
+});
+
+/* motion.mask: polygons, or [x1, y1, x2, y2] rectangles (the older form, still accepted). */
+export const maskShapes = check<MaskShape[]>('array of polygons [[x, y], ...] or [x1, y1, x2, y2] rectangles in 0..1', (v) => {
+  const rule = 'must be an array of polygons (3 or more [x, y] points) or [x1, y1, x2, y2] rectangles, in 0..1';
+  if (!Array.isArray(v)) return `${rule}, got ${shown(v)}`;
+  for (const [i, shape] of v.entries()) {
+    if (Array.isArray(shape) && shape.length > 0 && shape.every((n) => typeof n === 'number')) {
+      const problem = shape.length === 4 ? rectProblem(shape) : `${JSON.stringify(shape)} is neither a rectangle [x1, y1, x2, y2] nor a polygon of 3 or more [x, y] points`;
+      if (problem !== null) return `shape ${i}: ${problem}`;
+      continue;
+    }
+    const problem = polygonProblem(shape);
+    if (problem !== null) return `shape ${i}: ${problem}`;
+  }
+  return null;
+});

@@ -12,6 +12,7 @@ import { describeFsError, unreadableFile } from './files.js';
 import { secretsInUrl } from './mask.js';
 import { readJsonFile } from './json-file.js';
 import { checkInput, checkRequired } from './validate.js';
+import { requiredZoneProblems } from '../zones/schema.js';
 
 export interface CameraEntry {
   name: string;
@@ -76,6 +77,11 @@ export function loadCameraFile(file: string, defaults: CameraDefaults = {}): Cam
   config.load(defaults).load(checked.value);
   const props = config.getProperties();
   problems.push(...checkRequired(cameraSchema, props as unknown as Record<string, unknown>, read.value, file));
+
+  // Only zones that passed their own check are known here; a bad zone was reported already.
+  if (checked.value['zones'] !== undefined || checked.value['required_zones'] !== undefined) {
+    problems.push(...requiredZoneProblems(file, props.zones, props.required_zones));
+  }
 
   // Paths are checked only once the url is otherwise valid (it was loaded) and not a URL.
   const url = checked.value['url'];

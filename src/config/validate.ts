@@ -26,6 +26,16 @@ export function reasonFor(leaf: Leaf<unknown>, value: unknown): string | null {
   }
 }
 
+/** The per-sub-key problems of an object leaf's check (empty when it has none). */
+function itemsFor(leaf: Leaf<unknown>, value: unknown): ReadonlyArray<readonly [string, string]> {
+  try {
+    leaf.check(value);
+    return [];
+  } catch (err) {
+    return err instanceof CheckFailed ? err.items : [];
+  }
+}
+
 /**
  * Walks an object read from `origin` (a file name) against `schema`.
  * Unknown keys, non-objects where a section is expected and invalid values
@@ -50,7 +60,9 @@ export function checkInput(schema: SchemaNode, input: Record<string, unknown>, o
     } else {
       const reason = reasonFor(node, raw);
       if (reason !== null) {
-        problems.push(`${origin}: ${path}: ${reason}`);
+        const items = itemsFor(node, raw);
+        if (items.length > 0) problems.push(...items.map(([sub, why]) => `${origin}: ${path}.${sub}: ${why}`));
+        else problems.push(`${origin}: ${path}: ${reason}`);
       } else if (node.nested && isPlainObject(raw)) {
         const inner = checkInput(node.nested, raw, origin, `${path}.`);
         problems.push(...inner.problems);

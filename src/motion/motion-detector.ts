@@ -6,8 +6,8 @@
  * over blocks of BLOCK x BLOCK thumbnail pixels. A mean over the whole
  * picture would dilute a person far away (2% of the picture) below the
  * codec noise; per block, the person fills a block and noise stays noise.
- * Masked pixels (rectangles in normalized source coordinates, as box_norm)
- * take no part.
+ * Masked pixels (polygons, or the older rectangles, in normalized source
+ * coordinates, as box_norm) take no part.
  *
  * The background follows the picture with a time constant (default 3 s), so
  * lighting drifts and an object that stops are absorbed and the scene goes
@@ -15,15 +15,17 @@
  * threshold, so an object that pauses is still looked at.
  */
 import type { Frame } from '../ingest/frame.js';
+import { inAny, maskPolygons, type MaskShape, type Polygon } from '../geometry/polygon.js';
 import { grayThumbnail, type Thumbnail } from './thumbnail.js';
 
-/** [x1, y1, x2, y2], 0..1 of the source picture. */
+/** [x1, y1, x2, y2], 0..1 of the source picture (the older mask form). */
 export type MaskRect = readonly [number, number, number, number];
 
 export interface MotionDetectorOptions {
   /** Level (block mean absolute difference, gray levels) above which the scene is moving. */
   threshold: number;
-  mask?: readonly MaskRect[];
+  /** Polygons in 0..1 of the source picture, or [x1, y1, x2, y2] rectangles. */
+  mask?: readonly MaskShape[];
   /** Background time constant, ms. */
   backgroundTauMs?: number;
   /** Motion stays on this long after the last frame above the threshold, ms. */
@@ -41,7 +43,7 @@ export interface MotionReading {
 
 export class MotionDetector {
   readonly threshold: number;
-  readonly #mask: readonly MaskRect[];
+  readonly #mask: readonly Polygon[];
   readonly #tauMs: number;
   readonly #holdMs: number;
   readonly #block: number;
@@ -56,7 +58,7 @@ export class MotionDetector {
 
   constructor(options: MotionDetectorOptions) {
     this.threshold = options.threshold;
-    this.#mask = options.mask ?? [];
+    this.#mask = maskPolygons(options.mask ?? []);
     this.#tauMs = options.backgroundTauMs ?? 3000;
     this.#holdMs = options.holdMs ?? 2000;
     this.#block = options.block ?? 8;
@@ -126,15 +128,16 @@ export class MotionDetector {
   }
 }
 
-/** 1 where a thumbnail pixel's centre lies inside a mask rectangle. */
-export function maskBits(mask: readonly MaskRect[], width: number, height: number): Uint8Array {
+/** 1 where a thumbnail pixel's centre lies inside a mask polygon (or rectangle). */
+export function maskBits(shapes: readonly MaskShape[], width: number, height: number): Uint8Array {
   const bits = new Uint8Array(width * height);
-  if (mask.length === 0) return bits;
+  if (shapes.length === 0) return bits;
+  const mask = maskPolygons(shapes);
   for (let y = 0; y < height; y++) {
     const cy = (y + 0.5) / height;
     for (let x = 0; x < width; x++) {
       const cx = (x + 0.5) / width;
-      if (mask.some(([x1, y1, x2, y2]) => cx >= x1 && cx < x2 && cy >= y1 && cy < y2)) bits[y * width + x] = 1;
+      if (inAny(cx, cy, mask)) bits[y * width + x] = 1;
     }
   }
   return bits;

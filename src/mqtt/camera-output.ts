@@ -9,13 +9,15 @@ import type { DetectionResult } from '../detector/detection-stage.js';
 import { Tracker, type TrackerOutput } from '../tracker/tracker.js';
 import { TrackEventPublisher, type TrackEventSink } from '../tracker/events.js';
 import type { TrackerConfig } from '../tracker/schema.js';
+import { ZoneTracker } from '../zones/zone-tracker.js';
+import type { Zone } from '../zones/schema.js';
 import type { DetectionsPayload } from './payloads.js';
 import type { PublishOptions } from './publisher.js';
 import type { Topic, Topics } from './topics.js';
 
 /** What a camera's output needs of the MQTT publisher (MqttPublisher fits). */
 export interface CameraOutputSink extends TrackEventSink {
-  readonly topics: Pick<Topics, 'events' | 'objectCount' | 'detections'>;
+  readonly topics: Pick<Topics, 'events' | 'objectCount' | 'zoneCount' | 'detections'>;
   publish<P>(topic: Topic<P>, payload: P, options?: PublishOptions): void;
 }
 
@@ -25,6 +27,9 @@ export interface CameraOutputOptions {
   clock: Clock;
   tracker: TrackerConfig;
   publishDetections: boolean;
+  /** The camera's zones and required_zones (none by default). */
+  zones?: readonly Zone[];
+  requiredZones?: readonly string[];
   /** Source size, for the detections payload. */
   sourceSize(): { width: number; height: number } | null;
 }
@@ -38,7 +43,15 @@ export class CameraOutput {
   constructor(options: CameraOutputOptions) {
     this.#o = options;
     this.#tracker = new Tracker(options.tracker);
-    this.#events = new TrackEventPublisher({ camera: options.camera, sink: options.sink, clock: options.clock, config: options.tracker });
+    const zones = options.zones ?? [];
+    const required = options.requiredZones ?? [];
+    this.#events = new TrackEventPublisher({
+      camera: options.camera,
+      sink: options.sink,
+      clock: options.clock,
+      config: options.tracker,
+      zones: zones.length > 0 || required.length > 0 ? new ZoneTracker(zones, required) : undefined,
+    });
   }
 
   /** Objects counted in view now, by label (seen now or coasting through a short miss). */
@@ -70,6 +83,11 @@ export class CameraOutput {
   endAll(): void {
     this.#events.handle(this.#tracker.endAll(this.#o.clock.now()));
     this.#lastHadObjects = false;
+  }
+
+  /** Every retained count topic published so far (camera labels, zone labels), for clearing them when the camera is removed. */
+  publishedCounts(): { camera: string[]; zones: Array<[string, string]> } {
+    return this.#events.publishedCounts();
   }
 
   /** After a (re)connect: the broker may have lost the retained counts. */

@@ -83,7 +83,7 @@ export interface DetectionsPayload {
   timestamp: string;
 }
 
-export type TrackEventType = 'new' | 'update' | 'end';
+export type TrackEventType = 'new' | 'update' | 'end' | 'enter' | 'leave';
 
 /**
  * `<base>/<camera>/events`, not retained: one tracked object's life.
@@ -94,6 +94,8 @@ export type TrackEventType = 'new' | 'update' | 'end';
  * `id` is stable for the object's life and unique across restarts
  * (`<first_seen epoch ms>-<n>`). `score`, `box` and `box_norm` are from the
  * latest frame the object was seen in; `top_score` is the best score so far.
+ * - `enter` / `leave` (cameras with zones): the object entered or left the
+ *   zone named in `zone`; `zones` is where it is after the change.
  */
 export interface EventPayload {
   camera: string;
@@ -106,6 +108,12 @@ export interface EventPayload {
   box_norm: [number, number, number, number];
   /** The object has stayed in place for tracker.stationary_s (a parked car, a bag). */
   stationary: boolean;
+  /** Zones the object is in now (empty without zones). */
+  zones: string[];
+  /** Zones it has been in during its life, in the order entered. */
+  entered_zones: string[];
+  /** The zone entered or left: only on 'enter' and 'leave'. */
+  zone?: string;
   first_seen: string;
   last_seen: string;
   timestamp: string;
@@ -117,6 +125,15 @@ export interface EventPayload {
  */
 export interface ObjectCountPayload {
   camera: string;
+  label: string;
+  count: number;
+  timestamp: string;
+}
+
+/** `<base>/<camera>/<zone>/<label>`, retained: how many reported objects of a label are in the zone. Published when it changes. */
+export interface ZoneCountPayload {
+  camera: string;
+  zone: string;
   label: string;
   count: number;
   timestamp: string;

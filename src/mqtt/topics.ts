@@ -16,6 +16,7 @@ import type {
   EventPayload,
   ObjectCountPayload,
   StatsPayload,
+  ZoneCountPayload,
 } from './payloads.js';
 
 declare const payloadType: unique symbol;
@@ -30,6 +31,7 @@ export interface TopicPayloads {
   detections: DetectionsPayload;
   events: EventPayload;
   object_count: ObjectCountPayload;
+  zone_count: ZoneCountPayload;
   snapshot: SnapshotPayload;
   /** An entity's config, or '' (retained) to remove the entity. */
   discovery_config: DiscoveryConfigPayload | '';
@@ -51,6 +53,12 @@ export interface Topics {
    * view. A label equal to a RESERVED_CAMERA_LEVELS entry is rejected (see there).
    */
   objectCount(camera: string, label: string): Topic<TopicPayloads['object_count']>;
+  /**
+   * `<base>/<camera>/<zone>/<label>`, retained: how many objects of a label are
+   * in a zone. Zone names are checked against labels and reserved levels when
+   * the camera file is read (src/zones/schema.ts).
+   */
+  zoneCount(camera: string, zone: string, label: string): Topic<TopicPayloads['zone_count']>;
   /** `<base>/<camera>/<label>/snapshot`, retained: a JPEG of the best picture of the latest object of that label. */
   snapshot(camera: string, label: string): Topic<TopicPayloads['snapshot']>;
   /**
@@ -137,6 +145,7 @@ export function createTopics(base = 'lookout', discoveryPrefix = 'homeassistant'
     detections: (cam) => camera(cam, 'detections') as Topic<DetectionsPayload>,
     events: (cam) => camera(cam, 'events') as Topic<EventPayload>,
     objectCount: (cam, label) => camera(cam, countLevel(label)) as Topic<ObjectCountPayload>,
+    zoneCount: (cam, zone, label) => camera(cam, countLevel(zone), countLevel(label)) as Topic<ZoneCountPayload>,
     snapshot: (cam, label) => camera(cam, countLevel(label), 'snapshot') as Topic<SnapshotPayload>,
     discoveryConfig: (component, nodeId, objectId) =>
       [prefix, id('component', component), id('node_id', nodeId), id('object_id', objectId), 'config'].join('/') as Topic<DiscoveryConfigPayload | ''>,

@@ -28,7 +28,8 @@ import type { Clock, Timer } from '../clock.js';
 import type { CameraConfig } from '../config/index.js';
 import type { Frame } from '../ingest/frame.js';
 import type { Logger } from '../logger.js';
-import { MotionDetector, type MaskRect } from '../motion/motion-detector.js';
+import { MotionDetector } from '../motion/motion-detector.js';
+import type { MaskShape } from '../geometry/polygon.js';
 import { BudgetController, type Decision } from './budget-controller.js';
 import { fairShare } from './fair-share.js';
 import type { LoadSource } from './load-source.js';
@@ -44,7 +45,7 @@ export interface SchedulerCameraOptions {
   fpsMin: number;
   idleFps: number;
   priority: number;
-  motion: { enabled: boolean; threshold: number; mask: readonly MaskRect[] };
+  motion: { enabled: boolean; threshold: number; mask: readonly MaskShape[] };
 }
 
 /** What the scheduler reads from the detector. */

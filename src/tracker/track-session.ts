@@ -19,6 +19,7 @@ import type { EventPayload } from '../mqtt/payloads.js';
 import { createTopics, type Topic } from '../mqtt/topics.js';
 import type { Track } from './tracker.js';
 import type { TrackerConfig } from './schema.js';
+import type { Zone } from '../zones/schema.js';
 
 export interface TrackSessionOptions {
   camera: string;
@@ -26,6 +27,9 @@ export interface TrackSessionOptions {
   file: string;
   filter: ConfiguredFilter;
   tracker: TrackerConfig;
+  /** The camera's zones and required_zones, as in the daemon (none by default). */
+  zones?: readonly Zone[];
+  requiredZones?: readonly string[];
   runtime: RuntimePlugin;
   modelDir: string;
   threads: number;
@@ -77,10 +81,19 @@ export class TrackSession {
       topics: this.#topics,
       publish: <P>(topic: Topic<P>, payload: P) => {
         if (topic === eventsTopic) this.#events.push(payload as EventPayload);
-        else if (isCount(payload)) this.#counts.set(payload.label, payload.count);
+        else if (isCount(payload) && topic === this.#topics.objectCount(options.camera, payload.label)) this.#counts.set(payload.label, payload.count);
       },
     };
-    this.#output = new CameraOutput({ camera: options.camera, sink, clock: this.#clock, tracker: options.tracker, publishDetections: false, sourceSize: () => null });
+    this.#output = new CameraOutput({
+      camera: options.camera,
+      sink,
+      clock: this.#clock,
+      tracker: options.tracker,
+      zones: options.zones,
+      requiredZones: options.requiredZones,
+      publishDetections: false,
+      sourceSize: () => null,
+    });
     this.#stage = new DetectionStage({
       runtime: options.runtime,
       modelDir: options.modelDir,

@@ -106,6 +106,8 @@ export interface TrackerOutput {
   counts: Record<string, number>;
   /** Confirmed objects detected in this very frame. */
   matched: Track[];
+  /** The objects behind `counts` (one per counted object, sorted like the counts' boxes): zones count these. */
+  counted: Track[];
 }
 
 /** A track as the tracker keeps it. */
@@ -135,6 +137,7 @@ export class Tracker {
   #offset = 0;
   #lastT = -Infinity;
   #counts: Record<string, number> = {};
+  #counted: Track[] = [];
 
   constructor(options: TrackerOptions) {
     const o = options;
@@ -217,6 +220,7 @@ export class Tracker {
       events,
       counts: this.counts,
       matched: kept.filter((tr) => isConfirmed(tr) && tr.misses === 0).map(snapshot),
+      counted: [...this.#counted],
     };
   }
 
@@ -229,7 +233,8 @@ export class Tracker {
     const events = this.#tracks.filter(isConfirmed).map((track): TrackEvent => ({ type: 'end', track: snapshot(track) }));
     this.#tracks = [];
     this.#counts = {};
-    return { at, events, counts: {}, matched: [] };
+    this.#counted = [];
+    return { at, events, counts: {}, matched: [], counted: [] };
   }
 
   /** Optimal assignment of `dets` to `tracks` of the same label; returns the detections left over. */
@@ -327,10 +332,12 @@ export class Tracker {
     inView.sort((a, b) => Number(a.misses > 0) - Number(b.misses > 0) || a.order - b.order);
     const boxes: Array<{ label: string; box: Box }> = [];
     const counts: Record<string, number> = {};
+    this.#counted = [];
     for (const tr of inView) {
       const box = tr.misses === 0 ? tr.box : (predicted.get(tr) ?? tr.box);
       if (boxes.some((b) => b.label === tr.label && iou(b.box, box) >= duplicate_iou)) continue;
       boxes.push({ label: tr.label, box });
+      this.#counted.push(snapshot(tr));
     }
     for (const label of boxes.map((b) => b.label).sort()) counts[label] = (counts[label] ?? 0) + 1;
     return counts;

@@ -7,7 +7,7 @@ import { tmpDir } from './tmp-dir.js';
 
 const DEFAULTS: Omit<CameraConfig, 'url'> = {
   enabled: true,
-  detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 'model', min_area: 0, fps_max: 0, fps_min: 1, idle_fps: 0.2, priority: 1 },
+  detect: { fps: 5, width: 0, height: 0, labels: [], min_score: 'model', min_area: 0, fps_max: 0, fps_min: 1, idle_fps: 0.2, mask: [], priority: 1 },
   motion: { enabled: true, threshold: 10, mask: [] },
   tracker: { ...TRACKER_DEFAULTS },
   mqtt: { detections: false },
@@ -15,6 +15,8 @@ const DEFAULTS: Omit<CameraConfig, 'url'> = {
   stall_timeout_s: 10,
   rtsp_timeout_s: 5,
   ffmpeg: { input_args: [] },
+  zones: {},
+  required_zones: [],
 };
 
 test('one entry per *.json, sorted, named after the file; schema defaults fill the rest', (t) => {
@@ -113,7 +115,7 @@ test('every problem of a camera file at once, exact text, password masked', (t) 
         `${f('bad')}: detect.priority: must be a number > 0, got 0`,
         `${f('bad')}: motion.enabled: must be true or false, got 1`,
         `${f('bad')}: motion.threshold: must be a number > 0 and <= 255, got 300`,
-        `${f('bad')}: motion.mask: must be an array of [x1, y1, x2, y2] rectangles with 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1; rectangle 1 is [0.5,0.5,0.2,1]`,
+        `${f('bad')}: motion.mask: shape 1: [0.5,0.5,0.2,1] is not a rectangle [x1, y1, x2, y2] with 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1`,
         `${f('bad')}: stall_timeout_s: must be a number of seconds > 0 and <= 3600 (1 h), got '10'`,
         `${f('bad')}: rtsp_timeout_s: must be a number of seconds > 0 and <= 600 (10 min), got 0`,
         `${f('bad')}: ffmpeg.input_args: must be an array of strings, got an array`,

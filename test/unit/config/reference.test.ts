@@ -22,7 +22,7 @@ test('the reference lists every key with format, default, env and doc', (t) => {
   );
   t.true(md.includes('one &lt;name&gt;.json per camera'), 'angle brackets escaped so Markdown keeps them');
   const keyRows = lines.filter((l) => l.startsWith('| `'));
-  t.is(keyRows.length, 31 + 34, 'one row per daemon key (31) and camera key (34)');
+  t.is(keyRows.length, 31 + 37, 'one row per daemon key (31) and camera key (37)');
   t.true(
     lines.includes("| `mqtt.stats_interval_s` | seconds &gt; 0 and &lt;= 86400 (1 d) | `30` | `LOOKOUT_MQTT_STATS_INTERVAL_S` | Seconds between stats messages (at most a day). |"),
     'a duration row shows its maximum',

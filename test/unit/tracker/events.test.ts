@@ -52,6 +52,8 @@ test('new and end payloads carry every field, rounded, with ISO times', (t) => {
       box: [100, 50, 140, 130.3],
       box_norm: [0.1, 0.1, 0.14, 0.2605],
       stationary: false,
+      zones: [],
+      entered_zones: [],
       first_seen: iso(T0),
       last_seen: iso(T0 + 100),
       timestamp: iso(T0 + 350),
