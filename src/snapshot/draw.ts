@@ -82,21 +82,82 @@ export async function drawInto(rgb: Buffer, width: number, height: number, objec
     };
   });
   for (const p of placed) outline(rgb, width, height, p, stroke);
-  const sheetWidth = Math.max(...placed.map((p) => p.tagWidth));
-  const rows = placed.map((p, i) =>
-    `<rect x="0" y="${i * tagHeight}" width="${sheetWidth}" height="${tagHeight}" fill="${colourOf(p.object.class_id)}"/>` +
-    `<text x="${Math.round(font * 0.3)}" y="${i * tagHeight + tagHeight - Math.round(font * 0.32)}" font-family="DejaVu Sans, sans-serif" font-size="${font}" font-weight="bold" fill="#000">${escapeXml(p.text)}</text>`);
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${sheetWidth}" height="${placed.length * tagHeight}">${rows.join('')}</svg>`;
-  const sheet = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
+  const tags = await tagImages(placed, font, tagHeight);
   placed.forEach((p, i) => {
-    const left = Math.min(Math.max(0, p.x1), Math.max(0, width - p.tagWidth));
+    const tag = tags[i]!;
+    const left = Math.min(Math.max(0, p.x1), Math.max(0, width - tag.width));
     const top = p.y1 - tagHeight >= 0 ? p.y1 - tagHeight : Math.min(height - tagHeight, Math.max(0, p.y1));
+    const copyWidth = Math.min(tag.width, width - left);
     for (let row = 0; row < tagHeight && top + row < height; row++) {
       if (top + row < 0) continue;
-      const from = ((i * tagHeight + row) * sheetWidth) * 3;
-      sheet.copy(rgb, ((top + row) * width + left) * 3, from, from + Math.min(p.tagWidth, width - left) * 3);
+      const from = row * tag.width * 3;
+      tag.rgb.copy(rgb, ((top + row) * width + left) * 3, from, from + copyWidth * 3);
     }
   });
+}
+
+interface TagImage {
+  width: number;
+  rgb: Buffer;
+}
+
+/**
+ * Rendered tags by font size, colour and text. Setting text is the costly
+ * part of drawing (librsvg and pango: about 0.5 ms a tag), and the same
+ * "person 87%" comes back frame after frame; 512 tags of about 8 KB each at
+ * most.
+ */
+const TAG_CACHE = new Map<string, TagImage>();
+const TAG_CACHE_MAX = 512;
+
+/** Each placed object's tag image; the ones not cached are set in one SVG, stacked, and cut apart. */
+async function tagImages(placed: readonly Placed[], font: number, tagHeight: number): Promise<TagImage[]> {
+  const key = (p: Placed) => `${font}|${p.object.class_id}|${p.text}`;
+  // This call's tags, kept here too: with more distinct tags than the cache holds, some are evicted on the way.
+  const local = new Map<string, TagImage>();
+  for (const p of placed) {
+    const cached = TAG_CACHE.get(key(p));
+    if (!cached) continue;
+    local.set(key(p), cached);
+    // Most recently used last, so the oldest unused tag is the one dropped.
+    TAG_CACHE.delete(key(p));
+    TAG_CACHE.set(key(p), cached);
+  }
+  const missing = [...new Map(placed.filter((p) => !local.has(key(p))).map((p) => [key(p), p])).values()];
+  if (missing.length > 0) {
+    const sheetWidth = Math.max(...missing.map((p) => p.tagWidth));
+    const rows = missing.map((p, i) =>
+      `<rect x="0" y="${i * tagHeight}" width="${sheetWidth}" height="${tagHeight}" fill="${colourOf(p.object.class_id)}"/>` +
+      `<text x="${Math.round(font * 0.3)}" y="${i * tagHeight + tagHeight - Math.round(font * 0.32)}" font-family="DejaVu Sans, sans-serif" font-size="${font}" font-weight="bold" fill="#000">${escapeXml(p.text)}</text>`);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${sheetWidth}" height="${missing.length * tagHeight}">${rows.join('')}</svg>`;
+    const sheet = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
+    missing.forEach((p, i) => {
+      const rgb = Buffer.alloc(p.tagWidth * tagHeight * 3);
+      for (let row = 0; row < tagHeight; row++) {
+        const from = ((i * tagHeight + row) * sheetWidth) * 3;
+        sheet.copy(rgb, row * p.tagWidth * 3, from, from + p.tagWidth * 3);
+      }
+      local.set(key(p), { width: p.tagWidth, rgb });
+      TAG_CACHE.set(key(p), { width: p.tagWidth, rgb });
+      if (TAG_CACHE.size > TAG_CACHE_MAX) TAG_CACHE.delete(TAG_CACHE.keys().next().value!);
+    });
+  }
+  return placed.map((p) => local.get(key(p))!);
+}
+
+/**
+ * libvips keeps a cache of recent operations (up to 50 MB by default) for
+ * programs that repeat them; every snapshot is a new picture, so for lookout
+ * it is only memory held. The daemon turns it off once, when it sets up
+ * snapshots.
+ */
+export function useNoOperationCache(): void {
+  sharp.cache(false);
+}
+
+/** Empties the tag cache (benchmarks measure drawing with and without it). */
+export function clearTagCache(): void {
+  TAG_CACHE.clear();
 }
 
 function outline(rgb: Buffer, width: number, height: number, p: Placed, stroke: number): void {

@@ -8,6 +8,7 @@ import type { DetectionResult } from '../detector/detection-stage.js';
 import type { Picture } from '../ingest/camera-source-types.js';
 import type { Logger } from '../logger.js';
 import type { TrackerOutput } from '../tracker/tracker.js';
+import { useNoOperationCache } from './draw.js';
 import { CameraPictures, type CameraPicturesStats, type SnapshotSettings, type SnapshotSink } from './camera-pictures.js';
 
 export type LatestPicture =
@@ -27,6 +28,7 @@ export class Snapshots {
   constructor(options: { clock: Clock; logger: Logger }) {
     this.#clock = options.clock;
     this.#logger = options.logger;
+    useNoOperationCache();
   }
 
   /** A camera lookout knows; `settings` null = it takes no pictures. */
