@@ -25,9 +25,10 @@ const log = (line: string) => console.error(line);
 
 const short = (text: string) => text.split('\n')[0]!.slice(0, 70);
 
+/** A Markdown table, padded so it also reads in a terminal: the output pastes into docs/benchmarks.md as is. */
 function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const widths = headers.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.replace(/\|/g, '/').padEnd(widths[i]!)).join(' | ')} |`;
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
