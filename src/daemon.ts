@@ -23,6 +23,8 @@ import { pictureAccess } from './http/picture-access.js';
 import { Snapshots } from './snapshot/snapshots.js';
 import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js';
 import { zoneList, zoneModelProblems } from './zones/schema.js';
+import { Reloader, type ReloadStatus } from './reload/reloader.js';
+import { ProbeCache } from './reload/probe-cache.js';
 import { packageRoot, packageVersion } from './package-root.js';
 import type { ConfiguredFilter } from './detector/filters.js';
 import { getRuntime } from './detector/runtimes/registry.js';
@@ -70,6 +72,12 @@ export class Daemon {
   readonly #stage: DetectionStage;
   readonly #scheduler: Scheduler;
   readonly #cameraConfigs = new Map<string, CameraConfig>();
+  /** Every camera entry as last read (valid or not): what a reload compares files with. */
+  readonly #entries = new Map<string, CameraEntry>();
+  /** Camera changes without a restart (SIGHUP, file watch); created at start. */
+  #reloader: Reloader | null = null;
+  /** A restarted camera's last probe, so it does not probe the same stream again. */
+  readonly #probes = new ProbeCache();
   /** Per running camera: tracker, events, counts and detections on MQTT. */
   readonly #outputs = new Map<string, CameraOutput>();
   /** What the reports read: /status, /readyz, MQTT stats, /metrics. */
@@ -85,7 +93,10 @@ export class Daemon {
     this.#startedAt = this.#clock.now();
     this.#redactor = options.redactor ?? configRedactor(options.config, options.cameras);
     const { config } = options;
-    for (const entry of options.cameras) this.#records.set(entry.name, this.#createRecord(entry));
+    for (const entry of options.cameras) {
+      this.#entries.set(entry.name, entry);
+      this.#records.set(entry.name, this.#createRecord(entry));
+    }
     const filters = new Map<string, ConfiguredFilter & { file: string }>();
     for (const [name, camera] of this.#cameraConfigs) filters.set(name, { ...camera.detect, file: this.#records.get(name)!.file });
     this.#stage = new DetectionStage({
@@ -186,16 +197,7 @@ export class Daemon {
         baseTopic: config.mqtt.base_topic,
         version: packageVersion,
         hostname: os.hostname(),
-        cameras: [...this.#records.values()].map((record) => {
-          const camera = this.#cameraConfigs.get(record.name);
-          const labels = camera?.detect.labels ?? [];
-          return {
-            name: record.name,
-            labels,
-            reportable: labels.length > 0 ? labels : this.#stage.model!.labels,
-            snapshots: camera !== undefined && camera.snapshot.enabled && camera.snapshot.mqtt,
-          };
-        }),
+        cameras: [...this.#records.values()].map((record) => this.#discoveryCamera(record.name, this.#cameraConfigs.get(record.name))),
         logger: this.#log,
       });
       this.#discovery.start();
@@ -219,6 +221,19 @@ export class Daemon {
       else this.#snapshots.add(record.name, null, publisher);
     }
     this.#scheduleStats();
+    this.#reloader = new Reloader({
+      configFile: this.#options.configFile,
+      config,
+      env: this.#options.env ?? process.env,
+      clock: this.#clock,
+      logger: this.#log,
+      target: {
+        cameras: () => this.#entries,
+        stopCamera: (name, removed) => this.#stopCamera(name, removed),
+        startCamera: (entry) => this.#addCamera(entry, publisher),
+      },
+    });
+    this.#reloader.start();
     await this.#notifier.start();
     const address = this.#http.address;
     this.#log.info({ http: address, cameras: [...this.#records.keys()] }, 'lookout started');
@@ -236,6 +251,7 @@ export class Daemon {
     void this.#notifier.stopping();
     if (this.#statsTimer !== null) this.#clock.clearTimeout(this.#statsTimer);
     this.#statsTimer = null;
+    await this.#reloader?.stop();
     await Promise.all(
       [...this.#records.values()].map(async (record) => {
         if (!record.source) return;
@@ -255,14 +271,80 @@ export class Daemon {
     this.#log.info('lookout stopped');
   }
 
+  /** Re-reads the camera files and applies what changed (SIGHUP); see src/reload/reloader.ts. */
+  reload(trigger: string): Promise<void> {
+    return this.#reloader?.reload(trigger) ?? Promise.resolve();
+  }
+
   readiness(): Readiness {
     return readinessReport(this.#view);
   }
 
-  status(): StatusReport {
+  status(): StatusReport & { reload: ReloadStatus | null } {
     const { config, configFile } = this.#options;
     const about = { version: packageVersion, hostname: os.hostname(), pid: process.pid, configFile, runtime: config.detector.runtime, model: config.detector.model };
-    return statusReport(this.#view, about, this.#clock.now());
+    return { ...statusReport(this.#view, about, this.#clock.now()), reload: this.#reloader?.status ?? null };
+  }
+
+  /** Stops a camera for a reload; `removed`: its file is gone, so its retained topics are cleared and it is forgotten. */
+  async #stopCamera(name: string, removed: boolean): Promise<void> {
+    const record = this.#records.get(name);
+    if (!record) return;
+    this.#probes.remember(name, removed ? undefined : this.#cameraConfigs.get(name), record.sourceInfo);
+    if (record.source) {
+      for (const event of ['state', 'source', 'frame', 'picture']) record.source.removeAllListeners(event);
+      await record.source.stop().catch((error) => this.#log.error({ camera: name, err: error }, 'camera stop failed'));
+    }
+    // Ends every object: its end events go out and its counts (camera and zones) drop to 0.
+    this.#outputs.get(name)?.endAll();
+    this.#outputs.delete(name);
+    this.#scheduler.removeCamera(name);
+    this.#stage.setFilter(name, null);
+    this.#cameraConfigs.delete(name);
+    if (!removed) return;
+    this.#setState(record, 'removed', `${record.file} was removed`);
+    this.#discovery?.removeCamera(name);
+    this.#records.delete(name);
+    this.#entries.delete(name);
+  }
+
+  /** Starts a camera from a freshly read file (added or changed); an invalid one is reported in error. */
+  #addCamera(entry: CameraEntry, publisher: MqttPublisher): void {
+    this.#entries.set(entry.name, entry);
+    const record = this.#createRecord(entry);
+    this.#records.set(entry.name, record);
+    const camera = this.#cameraConfigs.get(entry.name);
+    if (!camera) {
+      this.#publishStatus(record);
+      return;
+    }
+    const model = this.#stage.model!;
+    const problems = this.#stage.setFilter(entry.name, { ...camera.detect, file: entry.file });
+    problems.push(...zoneModelProblems(entry.file, zoneList(camera.zones), camera.detect.labels, model.labels, model.file));
+    const conflicts = reservedLabelConflicts(camera.detect.labels.length > 0 ? camera.detect.labels : model.labels);
+    if (conflicts.length > 0) problems.push(`${entry.file}: detect.labels: ${conflicts.map((l) => `'${l}'`).join(', ')} would collide with the reserved topics ${RESERVED_CAMERA_LEVELS.join(', ')}`);
+    if (problems.length > 0) {
+      this.#stage.setFilter(entry.name, null);
+      this.#cameraConfigs.delete(entry.name);
+      this.#log.error({ camera: entry.name, problems }, `camera ${entry.name} not started: ${problems.join('; ')}`);
+      this.#setState(record, 'error', problems.join('; '));
+      this.#publishStatus(record);
+      return;
+    }
+    this.#scheduler.addCamera(schedulerCamera(entry.name, camera));
+    this.#discovery?.setCamera(this.#discoveryCamera(entry.name, camera));
+    this.#publishStatus(record);
+    this.#startCamera(record, camera, publisher);
+  }
+
+  #discoveryCamera(name: string, camera: CameraConfig | undefined) {
+    const labels = camera?.detect.labels ?? [];
+    return {
+      name,
+      labels,
+      reportable: labels.length > 0 ? labels : this.#stage.model!.labels,
+      snapshots: camera !== undefined && camera.snapshot.enabled && camera.snapshot.mqtt,
+    };
   }
 
   #publisherUrl(): string {
@@ -290,7 +372,8 @@ export class Daemon {
       return;
     }
     // The source adds the camera field to its own logger.
-    const source = new CameraSource({ ...toSourceOptions(record.name, camera), width, height, logger: this.#log, clock: this.#clock });
+    const probe = this.#probes.probeFor(record.name, camera);
+    const source = new CameraSource({ ...toSourceOptions(record.name, camera), ...(probe && { probe }), width, height, logger: this.#log, clock: this.#clock });
     record.source = source;
     this.#snapshots.add(record.name, camera.snapshot.enabled ? camera.snapshot : null, publisher);
     source.on('picture', (picture) => this.#snapshots.picture(picture));

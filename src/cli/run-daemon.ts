@@ -54,6 +54,10 @@ export async function runDaemon(configFile: string, env: NodeJS.ProcessEnv): Pro
   };
   process.on('SIGTERM', () => shutdown(0, 'SIGTERM'));
   process.on('SIGINT', () => shutdown(0, 'SIGINT'));
+  // systemctl reload lookout: re-read the camera files (src/reload/reloader.ts).
+  process.on('SIGHUP', () => {
+    if (!exiting) void daemon.reload('SIGHUP');
+  });
   process.on('uncaughtException', (error) => fatal(logger, error, shutdown));
   process.on('unhandledRejection', (error) => fatal(logger, error, shutdown));
 

@@ -93,6 +93,24 @@ export class DetectionStage {
     return 1;
   }
 
+  /**
+   * Sets (or with null removes) a camera's filter after start, for a camera
+   * file added or changed while running; returns its problems (detect.labels
+   * the model lacks) without setting it when there are any.
+   */
+  setFilter(camera: string, filter: (ConfiguredFilter & { file: string }) | null): string[] {
+    if (filter === null) {
+      this.#filters.delete(camera);
+      return [];
+    }
+    const model = this.#model;
+    if (!model) throw new Error('DetectionStage.start() first');
+    const unknown = unknownFilterLabels(filter, model.labels);
+    if (unknown.length > 0) return [`${filter.file}: detect.labels: ${unknown.map((l) => `'${l}'`).join(', ')} not among the labels of ${model.file} (camera ${camera})`];
+    this.#filters.set(camera, resolveFilter(filter, modelMinScore(this.#options.modelDir, defaultDetectFilter.min_score)));
+    return [];
+  }
+
   /** Loads the model; a missing, corrupt or mismatched one rejects with EMODEL. */
   async start(): Promise<void> {
     const o = this.#options;

@@ -102,6 +102,41 @@ export class HomeAssistantDiscovery {
     for (const e of labelEntities(this.#ctx, camera, label, this.#cameras.get(camera)!.snapshots)) this.#announce(e, true);
   }
 
+  /** A camera added or changed while running: announces its device and labels; a changed one's configs it no longer has are cleared. */
+  setCamera(camera: DiscoveryCamera): void {
+    const before = this.#cameras.has(camera.name) ? this.#cameraTopics(camera.name) : [];
+    this.#cameras.set(camera.name, camera);
+    this.#labels.set(camera.name, new Set(camera.labels));
+    const now = new Set(this.#cameraTopics(camera.name));
+    for (const e of cameraEntities(this.#ctx, camera.name)) this.#announce(e, true);
+    for (const label of camera.labels) for (const e of labelEntities(this.#ctx, camera.name, label, camera.snapshots)) this.#announce(e, true);
+    for (const topic of before) if (!now.has(topic)) this.#clear(topic);
+  }
+
+  /** A camera removed while running: clears its entities (empty retained configs) and forgets it. */
+  removeCamera(name: string): void {
+    if (!this.#cameras.has(name)) return;
+    const topics = this.#cameraTopics(name);
+    this.#cameras.delete(name);
+    this.#labels.delete(name);
+    for (const topic of topics) this.#clear(topic);
+    this.#log.info({ camera: name }, 'removed the camera from Home Assistant');
+  }
+
+  /** Config topics of a camera's device and of the labels announced for it. */
+  #cameraTopics(name: string): string[] {
+    const camera = this.#cameras.get(name)!;
+    const entities = [...cameraEntities(this.#ctx, name)];
+    for (const label of this.#labels.get(name) ?? []) entities.push(...labelEntities(this.#ctx, name, label, camera.snapshots));
+    return entities.map((e) => this.#sink.topics.discoveryConfig(e.component, e.nodeId, e.objectId));
+  }
+
+  #clear(topic: string): void {
+    if (!this.#announced.delete(topic)) return;
+    this.#cleared.add(topic);
+    this.#sink.publish(topic as Topic<DiscoveryConfigPayload | ''>, '', { retain: true });
+  }
+
   #rebuild(): void {
     const entities: DiscoveryEntity[] = [...daemonEntities(this.#ctx)];
     for (const camera of this.#cameras.values()) {

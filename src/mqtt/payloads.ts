@@ -8,7 +8,7 @@
 /** `<base>/status`: plain strings (not JSON) so the LWT stays a one-word value. */
 export type AvailabilityPayload = 'online' | 'offline';
 
-export type CameraState = 'connecting' | 'streaming' | 'offline' | 'disabled' | 'error';
+export type CameraState = 'connecting' | 'streaming' | 'offline' | 'disabled' | 'error' | 'removed';
 
 export interface SourcePayload {
   width: number;

@@ -158,23 +158,18 @@ export class Scheduler {
     this.#activeWindowMs = options.activeWindowMs ?? 5000;
     this.#controller = new BudgetController({ cpuTarget: options.cpuTarget, tempLimitC: options.tempLimitC });
     this.#decision = options.enabled ? 'start' : 'disabled';
-    for (const camera of options.cameras) {
-      this.#cameras.set(camera.name, {
-        options: camera,
-        frameRate: camera.fps,
-        fpsMax: resolveFpsMax(camera, camera.fps),
-        motion: camera.motion.enabled ? new MotionDetector({ threshold: camera.motion.threshold, mask: camera.motion.mask }) : null,
-        moving: true,
-        level: 0,
-        pacer: new Pacer(),
-        target: 0,
-        lastFrameAt: null,
-        framesIn: 0,
-        admitted: 0,
-        skipped: { cpu: 0, motion: 0, rate: 0 },
-        rates: new RateWindow(5000),
-      });
-    }
+    for (const camera of options.cameras) this.#cameras.set(camera.name, newCameraState(camera));
+  }
+
+  /** A camera started after the scheduler (a camera file added or changed); replaces one of the same name. */
+  addCamera(camera: SchedulerCameraOptions): void {
+    this.#cameras.set(camera.name, newCameraState(camera));
+    this.#reshare();
+  }
+
+  /** A camera that stopped for good (its file removed or changed): its share goes to the others. */
+  removeCamera(name: string): void {
+    if (this.#cameras.delete(name)) this.#reshare();
   }
 
   async start(): Promise<void> {
@@ -397,6 +392,24 @@ export class Scheduler {
     const detector = this.#o.detector.counters(cam.options.name);
     return { framesIn: cam.framesIn, inferences: detector.inferences, busy: detector.skippedBusy, ...cam.skipped };
   }
+}
+
+function newCameraState(camera: SchedulerCameraOptions): CameraState {
+  return {
+    options: camera,
+    frameRate: camera.fps,
+    fpsMax: resolveFpsMax(camera, camera.fps),
+    motion: camera.motion.enabled ? new MotionDetector({ threshold: camera.motion.threshold, mask: camera.motion.mask }) : null,
+    moving: true,
+    level: 0,
+    pacer: new Pacer(),
+    target: 0,
+    lastFrameAt: null,
+    framesIn: 0,
+    admitted: 0,
+    skipped: { cpu: 0, motion: 0, rate: 0 },
+    rates: new RateWindow(5000),
+  };
 }
 
 /** A camera's floor now: fps_min, never more than it wants. */

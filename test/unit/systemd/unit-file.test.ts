@@ -46,6 +46,7 @@ test('the required directives are set', (t) => {
     NotifyAccess: 'all',
     WatchdogSec: '30',
     ExecStart: '/usr/bin/node /opt/lookout/dist/src/cli.js run --config /etc/lookout/lookout.json',
+    ExecReload: '/bin/kill -HUP $MAINPID',
     User: 'lookout',
     Group: 'lookout',
     DynamicUser: 'yes',
