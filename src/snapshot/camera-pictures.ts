@@ -18,7 +18,7 @@ import type { Logger } from '../logger.js';
 import type { PublishOptions } from '../mqtt/publisher.js';
 import type { Topic, Topics } from '../mqtt/topics.js';
 import type { TrackerOutput } from '../tracker/tracker.js';
-import { cropAround, renderJpeg, type DrawnObject } from './draw.js';
+import { cropAround, renderJpeg, type DrawnObject, type RenderOptions } from './draw.js';
 
 /** Pictures waiting for their inference result. */
 export const RECENT = 8;
@@ -42,6 +42,8 @@ export interface CameraPicturesOptions {
   sink: SnapshotSink;
   clock: Clock;
   logger: Logger;
+  /** Renders a picture (default renderJpeg; the daemon passes one queue shared by all cameras). */
+  render?: (jpeg: Buffer, options: RenderOptions) => Promise<Buffer>;
 }
 
 interface Latest {
@@ -87,8 +89,11 @@ export class CameraPictures {
   #askedAt = Number.NEGATIVE_INFINITY;
   #stats = { pictures: 0, dropped_unwanted: 0, published: 0 };
 
+  readonly #render: (jpeg: Buffer, options: RenderOptions) => Promise<Buffer>;
+
   constructor(options: CameraPicturesOptions) {
     this.#o = options;
+    this.#render = options.render ?? renderJpeg;
     this.#log = options.logger.child({ camera: options.camera, component: 'snapshot' });
   }
 
@@ -146,7 +151,7 @@ export class CameraPictures {
     if (!latest) return null;
     if (!boxes || latest.objects.length === 0) return { jpeg: latest.jpeg, capturedAt: latest.capturedAt };
     // Viewers of one camera share one rendering per picture.
-    if (this.#rendered?.seq !== latest.seq) this.#rendered = { seq: latest.seq, jpeg: renderJpeg(latest.jpeg, { objects: latest.objects, space: latest.space }) };
+    if (this.#rendered?.seq !== latest.seq) this.#rendered = { seq: latest.seq, jpeg: this.#render(latest.jpeg, { objects: latest.objects, space: latest.space }) };
     return { jpeg: await this.#rendered.jpeg, capturedAt: latest.capturedAt };
   }
 
@@ -178,7 +183,7 @@ export class CameraPictures {
     best.published = best.score;
     const { settings, sink, camera } = this.#o;
     const object: DrawnObject = { label: best.label, class_id: best.class_id, score: best.score, box: best.box };
-    renderJpeg(best.jpeg, { objects: [object], space: best.space, crop: settings.crop ? cropAround(best.box, best.space) : null })
+    this.#render(best.jpeg, { objects: [object], space: best.space, crop: settings.crop ? cropAround(best.box, best.space) : null })
       .then((jpeg) => {
         sink.publish(sink.topics.snapshot(camera, best.label), jpeg, { retain: true });
         this.#stats.published++;
