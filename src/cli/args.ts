@@ -19,7 +19,7 @@ export class UsageError extends Error {}
 
 export const USAGE = `usage: lookout [run] [--config PATH]
        lookout check-config [--config PATH]
-       lookout detect FILE... [--config PATH] [--model DIR] [--runtime onnx|tfjs] [--threads N] [--json] [--annotate OUTDIR] [--min-score X]
+       lookout detect FILE... [--config PATH] [--model DIR] [--runtime onnx|tfjs] [--threads N] [--json] [--annotate OUTDIR [--camera NAME]] [--min-score X]
        lookout track FILE... [--config PATH] [--camera NAME] [--fps N] [--labels a,b] [--mot OUT] [--json] [--model NAME|DIR] [--frame-rate N]
 
 The daemon file defaults to $LOOKOUT_CONFIG, else ${join('config', 'lookout.json')} in the lookout directory.`;

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { EX_CONFIG, LookoutError } from '../errors.js';
 import { computeLetterbox } from '../ingest/letterbox.js';
 import { annotateFile, type FrameBoxes } from './annotate.js';
+import type { DrawnShape } from '../geometry/overlay.js';
 import type { Detection } from './detections.js';
 import { defaultDetectFilter } from './filters.js';
 import { FrameDetector } from './frame-detector.js';
@@ -32,9 +33,11 @@ export interface DetectCommandIO {
   stderr: { write(chunk: string): unknown };
   /** Values from the daemon config, used where no flag is given (wired by the CLI). */
   defaults?: { model?: string; runtime?: string; threads?: ThreadsSetting; minScore?: number; decode?: Partial<Omit<DecodeOptions, 'scoreThreshold'>> };
+  /** Zones and masks to draw with --annotate (the CLI's --camera NAME). */
+  geometry?: readonly DrawnShape[];
 }
 
-export const DETECT_USAGE = 'usage: lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N|auto] [--json] [--annotate OUTDIR] [--min-score X]\n';
+export const DETECT_USAGE = 'usage: lookout detect FILE... [--model DIR] [--runtime onnx|tfjs] [--threads N|auto] [--json] [--annotate OUTDIR [--camera NAME]] [--min-score X]\n';
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -121,7 +124,7 @@ async function detectFile(file: string, detector: FrameDetector, model: LoadedMo
   }
   if (frame === 0) throw new MediaError(file, 'ffmpeg decoded no frames');
   if (flags.annotate) {
-    const out = await annotateFile(file, info, boxes, flags.annotate);
+    const out = await annotateFile(file, info, boxes, flags.annotate, io.geometry);
     io.stderr.write(`annotated: ${out}\n`);
   }
 }
@@ -181,7 +184,7 @@ async function detectPhotos(files: string[], detector: FrameDetector, model: Loa
         }
         const result = await detector.detect(rgb, item.lb, flags.minScore);
         writeLine(toLine(file, 0, item.info.width, item.info.height, result.inferenceMs, result.detections), flags, io);
-        if (flags.annotate) io.stderr.write(`annotated: ${await annotateFile(file, item.info, [result.detections], flags.annotate)}\n`);
+        if (flags.annotate) io.stderr.write(`annotated: ${await annotateFile(file, item.info, [result.detections], flags.annotate, io.geometry)}\n`);
       } catch (err) {
         fail(err);
       }

@@ -22,10 +22,18 @@ export function pointInPolygon(x: number, y: number, polygon: Polygon): boolean 
   return inside;
 }
 
-/** Where an object stands: the middle of its box's bottom edge. `box` is [x1, y1, x2, y2]. */
+/**
+ * Where an object stands: the middle of its normalised box's bottom edge.
+ * `box` is [x1, y1, x2, y2] in 0..1. A box cut off by the picture's edge
+ * stands just inside it, so a polygon drawn to the edge (y = 1) contains it.
+ */
 export function bottomCentre(box: readonly [number, number, number, number]): Point {
-  return [(box[0] + box[2]) / 2, box[3]];
+  const inside = (v: number) => Math.min(Math.max(v, EDGE), 1 - EDGE);
+  return [inside((box[0] + box[2]) / 2), inside(box[3])];
 }
+
+/** How far inside the picture a point on its edge is taken to be. */
+const EDGE = 1e-6;
 
 export function rectPolygon([x1, y1, x2, y2]: Rect): Polygon {
   return [[x1, y1], [x2, y1], [x2, y2], [x1, y2]];

@@ -19,6 +19,8 @@ test('pointInPolygon: inside, outside, concave notch, either winding', (t) => {
 
 test('bottomCentre is the middle of the bottom edge; inAny over several polygons', (t) => {
   t.deepEqual(bottomCentre([0.2, 0.1, 0.4, 0.9]), [0.30000000000000004, 0.9], 'x mid, y bottom');
+  const cut = bottomCentre([0.5, 0.8, 0.7, 1]);
+  t.true(pointInPolygon(...cut, [[0, 0.5], [1, 0.5], [1, 1], [0, 1]]), 'a box cut off by the bottom edge stands inside a zone drawn to y = 1');
   t.true(inAny(0.9, 0.9, [square, [[0.8, 0.8], [1, 0.8], [1, 1], [0.8, 1]]]), 'in the second polygon');
   t.false(inAny(0.7, 0.7, [square]), 'in none');
   t.false(inAny(0.5, 0.5, []), 'no polygons: in none');
