@@ -25,7 +25,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import test from 'ava';
-import { CLI } from '../helpers/daemon.js';
+import { join } from 'node:path';
+import { CLI, DaemonProcess, waitFor, writeConfig } from '../helpers/daemon.js';
+import { MqttWatch } from '../helpers/mqtt-watch.js';
+import { BASE, rtspCamera, startBroker, startCamera, startDaemon, watch } from '../helpers/stack.js';
+import { generateTestModel } from '../helpers/test-model/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIP = path.join(ROOT, 'config/demo/vtest.mp4');
@@ -53,4 +57,65 @@ test('demo clip: a zone on the lawn sees the right people enter and leave at the
   t.deepEqual(at(609, '16').entered_zones, ['lawn'], 'and entered_zones remembers the lawn');
   const other = lines.filter((l) => l.frame <= 755).flatMap((l) => l.events).filter((e) => !['16', '18'].includes(e.id.split('-')[1]!));
   t.true(other.every((e) => e.zones.length === 0 && e.entered_zones.length === 0), 'nobody else is ever on the lawn before frame 755');
+});
+
+// A white square at x 60..100, y 100..140 of a 320x240 picture: it stands at (0.25, 0.583).
+const SQUARE_LAVFI = 'color=c=0x727272:s=320x240:r=10[bg];color=c=white:s=40x40:r=10[sq];[bg][sq]overlay=x=60:y=100:shortest=1[out0]';
+const AROUND_SQUARE = [[0.1, 0.4], [0.4, 0.4], [0.4, 0.7], [0.1, 0.7]];
+const RIGHT_HALF = [[0.5, 0], [1, 0], [1, 1], [0.5, 1]];
+
+test('the built daemon: an object mask drops what stands in it; required_zones report only objects inside them; zone counts retained', async (t) => {
+  t.timeout(180_000);
+  const broker = await startBroker(t);
+  const mqtt = await watch(t, broker);
+  const camera = await startCamera(t, { lavfi: SQUARE_LAVFI });
+  const cam = (extra: object) => rtspCamera(camera.url, { detect: { fps: 5, labels: ['bright'] }, ...extra });
+  await startDaemon(t, broker, {
+    open: cam({}),
+    masked: cam({ detect: { fps: 5, labels: ['bright'], mask: [AROUND_SQUARE] } }),
+    inside: cam({ zones: { pad: { polygon: AROUND_SQUARE } }, required_zones: ['pad'] }),
+    outside: cam({ zones: { pad: { polygon: AROUND_SQUARE }, far: { polygon: RIGHT_HALF } }, required_zones: ['far'] }),
+  }, { modelSize: 320 });
+  const openNew = await mqtt.waitForJson(`${BASE}/open/events`, (p) => p.type === 'new', 60_000);
+  t.deepEqual([openNew.payload.zones, openNew.payload.entered_zones], [[], []], 'without zones, events carry empty zone lists');
+  const insideNew = await mqtt.waitForJson(`${BASE}/inside/events`, (p) => p.type === 'new', 30_000);
+  t.deepEqual(insideNew.payload.zones, ['pad'], 'the object in the required zone is announced, in its zone');
+  await mqtt.waitForJson(`${BASE}/inside/events`, (p) => p.type === 'enter' && p.zone === 'pad' && p.id === insideNew.payload.id, 10_000);
+  await mqtt.waitForJson(`${BASE}/inside/bright`, (p) => p.count === 1, 10_000);
+  const zoneCount = await mqtt.waitForJson(`${BASE}/inside/pad/bright`, (p) => p.count === 1, 10_000);
+  t.like(zoneCount.payload, { camera: 'inside', zone: 'pad', label: 'bright', count: 1 }, 'the zone count payload');
+  const late = await MqttWatch.start(broker.url, `${BASE}/inside/pad/bright`);
+  t.teardown(() => late.stop());
+  const replay = await waitFor('the retained zone count', () => late.messages[0]);
+  t.true(replay.retain && JSON.parse(replay.text).count === 1, 'a subscriber arriving later reads the zone count, retained');
+  // The masked and the outside camera have run as long as the others: several seconds of frames with the square.
+  await mqtt.waitForJson(`${BASE}/open/bright`, (p) => p.count === 1, 10_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  for (const name of ['masked', 'outside']) {
+    const status = mqtt.json(`${BASE}/${name}/status`).at(-1);
+    t.is(status?.state, 'streaming', `${name} streams`);
+    t.deepEqual(mqtt.json(`${BASE}/${name}/events`), [], `${name}: no event`);
+    t.deepEqual(mqtt.json(`${BASE}/${name}/bright`).filter((p) => p.count > 0), [], `${name}: no count above 0`);
+  }
+  t.deepEqual(mqtt.json(`${BASE}/outside/pad/bright`).filter((p) => p.count > 0), [], 'outside: an object outside the required zones counts in no zone either');
+});
+
+test('check-config refuses zone names that are labels and zone labels the model lacks', async (t) => {
+  const model = generateTestModel({ size: 160 });
+  const config = writeConfig({ mqtt: { url: 'mqtt://127.0.0.1:1' }, detector: { runtime: 'onnx', model } }, {
+    cam: { url: 'rtsp://127.0.0.1:9/x', zones: { bright: { polygon: AROUND_SQUARE }, lawn: { polygon: AROUND_SQUARE, labels: ['person'] } } },
+    bad: { url: 'rtsp://127.0.0.1:9/x', zones: { lawn: { polygon: [[0, 0], [1, 1]] } }, required_zones: ['drive'] },
+  });
+  t.teardown(() => config.remove());
+  const check = new DaemonProcess(['check-config', '--config', config.configFile]);
+  const { code } = await check.exited;
+  t.is(code, 78, 'exit 78');
+  const cam = join(config.camerasDir, 'cam.json');
+  const bad = join(config.camerasDir, 'bad.json');
+  t.deepEqual(check.stderr.trim().split('\n').sort(), [
+    `${bad}: required_zones: 'drive' is not among the zones (none defined)`,
+    `${bad}: zones.lawn: polygon: needs at least 3 [x, y] points, got 2`,
+    `${cam}: zones.bright: name collides with the label 'bright' (both would publish <base>/<camera>/bright); rename the zone`,
+    `${cam}: zones.lawn: labels: 'person' not among the labels of ${join(model, 'model.onnx')}`,
+  ], 'every zone problem as file: key: reason');
 });
