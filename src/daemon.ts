@@ -25,6 +25,7 @@ import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js
 import { zoneList, zoneModelProblems } from './zones/schema.js';
 import { Reloader, type ReloadStatus } from './reload/reloader.js';
 import { ProbeCache } from './reload/probe-cache.js';
+import { cameraGeometry } from './geometry/overlay.js';
 import { packageRoot, packageVersion } from './package-root.js';
 import type { ConfiguredFilter } from './detector/filters.js';
 import { getRuntime } from './detector/runtimes/registry.js';
@@ -375,7 +376,7 @@ export class Daemon {
     const probe = this.#probes.probeFor(record.name, camera);
     const source = new CameraSource({ ...toSourceOptions(record.name, camera), ...(probe && { probe }), width, height, logger: this.#log, clock: this.#clock });
     record.source = source;
-    this.#snapshots.add(record.name, camera.snapshot.enabled ? camera.snapshot : null, publisher);
+    this.#snapshots.add(record.name, camera.snapshot.enabled ? { ...camera.snapshot, geometry: cameraGeometry(camera) } : null, publisher);
     source.on('picture', (picture) => this.#snapshots.picture(picture));
     const output = new CameraOutput({
       camera: record.name,

@@ -65,6 +65,23 @@ export async function renderOverlay(width: number, height: number, shapes: reado
   return { width, height, rgba };
 }
 
+/** Overlays already set, per shape list and picture size (snapshots come at a few sizes, frame after frame). */
+const OVERLAYS = new WeakMap<readonly DrawnShape[], Map<string, Promise<Overlay>>>();
+
+/** renderOverlay, set once per shape list and size. */
+export function overlayFor(width: number, height: number, shapes: readonly DrawnShape[]): Promise<Overlay> {
+  let sizes = OVERLAYS.get(shapes);
+  if (!sizes) OVERLAYS.set(shapes, (sizes = new Map()));
+  const key = `${width}x${height}`;
+  let overlay = sizes.get(key);
+  if (!overlay) {
+    overlay = renderOverlay(width, height, shapes);
+    sizes.set(key, overlay);
+    if (sizes.size > 4) sizes.delete(sizes.keys().next().value!);
+  }
+  return overlay;
+}
+
 /** Blends the overlay into an rgb24 picture of its size, in place. */
 export function blendOverlay(rgb: Buffer, overlay: Overlay): void {
   const { rgba } = overlay;

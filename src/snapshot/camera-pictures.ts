@@ -19,6 +19,7 @@ import type { PublishOptions } from '../mqtt/publisher.js';
 import type { Topic, Topics } from '../mqtt/topics.js';
 import type { TrackerOutput } from '../tracker/tracker.js';
 import { cropAround, renderJpeg, type DrawnObject, type RenderOptions } from './draw.js';
+import type { DrawnShape } from '../geometry/overlay.js';
 
 /** Pictures waiting for their inference result. */
 export const RECENT = 8;
@@ -29,6 +30,8 @@ export interface SnapshotSettings {
   mqtt: boolean;
   crop: boolean;
   score_rise: number;
+  /** The camera's zones and masks, drawn on latest.jpg with boxes (and on uncropped MQTT snapshots). */
+  geometry?: readonly DrawnShape[];
 }
 
 export interface SnapshotSink {
@@ -149,9 +152,10 @@ export class CameraPictures {
     this.#askedAt = this.#o.clock.now();
     const latest = this.#latest;
     if (!latest) return null;
-    if (!boxes || latest.objects.length === 0) return { jpeg: latest.jpeg, capturedAt: latest.capturedAt };
+    const geometry = this.#o.settings.geometry ?? [];
+    if (!boxes || (latest.objects.length === 0 && geometry.length === 0)) return { jpeg: latest.jpeg, capturedAt: latest.capturedAt };
     // Viewers of one camera share one rendering per picture.
-    if (this.#rendered?.seq !== latest.seq) this.#rendered = { seq: latest.seq, jpeg: this.#render(latest.jpeg, { objects: latest.objects, space: latest.space }) };
+    if (this.#rendered?.seq !== latest.seq) this.#rendered = { seq: latest.seq, jpeg: this.#render(latest.jpeg, { objects: latest.objects, space: latest.space, geometry }) };
     return { jpeg: await this.#rendered.jpeg, capturedAt: latest.capturedAt };
   }
 
@@ -183,7 +187,7 @@ export class CameraPictures {
     best.published = best.score;
     const { settings, sink, camera } = this.#o;
     const object: DrawnObject = { label: best.label, class_id: best.class_id, score: best.score, box: best.box };
-    this.#render(best.jpeg, { objects: [object], space: best.space, crop: settings.crop ? cropAround(best.box, best.space) : null })
+    this.#render(best.jpeg, { objects: [object], space: best.space, crop: settings.crop ? cropAround(best.box, best.space) : null, geometry: settings.geometry })
       .then((jpeg) => {
         sink.publish(sink.topics.snapshot(camera, best.label), jpeg, { retain: true });
         this.#stats.published++;

@@ -9,6 +9,7 @@
  */
 import sharp from 'sharp';
 import type { Box } from '../detector/detections.js';
+import { blendOverlay, overlayFor, type DrawnShape } from '../geometry/overlay.js';
 
 /** One object to draw, its box in the coordinates of `space` (source pixels). */
 export interface DrawnObject {
@@ -193,6 +194,8 @@ export interface RenderOptions {
   /** Resize to this height (width follows); 0/undefined = as is. */
   height?: number;
   quality?: number;
+  /** A camera's zones and masks, drawn under the objects (whole pictures only, not crops). */
+  geometry?: readonly DrawnShape[];
 }
 
 /**
@@ -217,6 +220,7 @@ export async function renderJpeg(jpeg: Buffer, options: RenderOptions): Promise<
   }
   if (options.height) image = image.resize({ height: options.height });
   const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (options.geometry?.length && !options.crop) blendOverlay(data, await overlayFor(info.width, info.height, options.geometry));
   await drawInto(data, info.width, info.height, options.objects, space);
   return sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: options.quality ?? 80, optimiseCoding: false }).toBuffer();
 }

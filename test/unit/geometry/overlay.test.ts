@@ -29,3 +29,18 @@ test('the overlay tints inside the zone, leaves the outside alone and names the 
   t.true(inMask[0]! > inMask[1]! + 20, `inside the object mask: tinted red (${inMask})`);
   t.throws(() => blendOverlay(Buffer.alloc(10), overlay), { instanceOf: RangeError }, 'a picture of another size is refused');
 });
+
+test('snapshots: renderJpeg draws the zones under the boxes of a whole picture, not of a crop', async (t) => {
+  const { default: sharp } = await import('sharp');
+  const { renderJpeg } = await import('../../../src/snapshot/draw.js');
+  const jpeg = await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: 100, g: 100, b: 100 } } }).jpeg({ quality: 95 }).toBuffer();
+  const geometry = cameraGeometry(camera as never);
+  const pixel = async (out: Buffer, x: number, y: number) => {
+    const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    return [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];
+  };
+  const whole = await renderJpeg(jpeg, { objects: [], space: { width: 160, height: 120 }, geometry });
+  t.true((await pixel(whole, 80, 100))[2]! > 125, 'the zone is tinted in the whole picture');
+  const crop = await renderJpeg(jpeg, { objects: [], space: { width: 160, height: 120 }, geometry, crop: [60, 80, 100, 118] });
+  t.true(Math.abs((await pixel(crop, 10, 10))[2]! - 100) < 8, 'a crop (an MQTT snapshot of one object) stays clean');
+});
