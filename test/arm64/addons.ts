@@ -103,10 +103,42 @@ function boardDifferences(root: string): string[] {
   return notes;
 }
 
+function installsOnArm64(dir: string): boolean {
+  try {
+    const { cpu } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { cpu?: string[] };
+    if (!Array.isArray(cpu)) return true;
+    // npm's rule: a list of CPUs, or of exclusions (!x64).
+    return cpu.includes('arm64') || (cpu.every((c) => c.startsWith('!')) && !cpu.includes('!arm64'));
+  } catch {
+    return true;
+  }
+}
+
+function addArmOptionals(pkg: NativePackage, modules: string | null): void {
+  if (modules === null) return;
+  let manifest: { optionalDependencies?: Record<string, string> };
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(pkg.dir, 'package.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  for (const name of Object.keys(manifest.optionalDependencies ?? {})) {
+    const dir = path.join(modules, name);
+    if (fs.existsSync(dir)) scan(fs.realpathSync(dir), pkg);
+  }
+}
+
 export async function checkAddons(ctx: Context, onnxModel: string | null): Promise<CheckResult> {
   const name = 'native addons load on arm64';
   const problems: string[] = [];
-  const { packages, scanned } = findNativePackages(ctx.root);
+  const found = findNativePackages(ctx.root);
+  const scanned = found.scanned;
+  // A package whose package.json `cpu` leaves out arm64 (sharp's @img/sharp-linux-x64) is the host's
+  // platform build: npm installs it only here; on a board it installs the arm64 one instead.
+  const hostOnly = found.packages.filter((pkg) => !installsOnArm64(pkg.dir));
+  const packages = found.packages.filter((pkg) => installsOnArm64(pkg.dir));
+  // Builds a board gets as optional dependencies (fetched for arm64 by setup) count as the package's own.
+  for (const pkg of packages) addArmOptionals(pkg, ctx.emu.armOptionals);
   const armFiles: string[] = [];
   const lines: string[] = [];
   for (const pkg of packages) {
@@ -133,6 +165,7 @@ export async function checkAddons(ctx: Context, onnxModel: string | null): Promi
   const detail = [
     `${scanned} production packages scanned; native: ${lines.length ? lines.join('; ') : 'none'}`,
     `${loaded} load(s) ok under emulation`,
+    ...(hostOnly.length ? [`host-only platform builds, not installed on arm64: ${hostOnly.map((p) => p.name).join(', ')}`] : []),
     ...boardDifferences(ctx.root),
   ].join('; ');
   return { name, ok: problems.length === 0, detail, problems };

@@ -31,7 +31,8 @@ export function startNode(arch: Arch, emu: Emulator, args: string[], env: NodeJS
     arch === 'x64' ? [process.execPath, args] : [emu.qemu, ['-L', emu.sysroot, emu.node, ...args]];
   const child = spawn(cmd, argv, {
     cwd,
-    env: { ...process.env, QEMU_CPU, NOTIFY_SOCKET: '', ...env },
+    // arm64 runs also find the arm64 builds of optional dependencies (see Emulator.armOptionals).
+    env: { ...process.env, QEMU_CPU, NOTIFY_SOCKET: '', ...(arch === 'arm64' && emu.armOptionals ? { NODE_PATH: emu.armOptionals } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

@@ -59,7 +59,7 @@ async function main(): Promise<number> {
     const setupStarted = Date.now();
     let emu;
     try {
-      emu = setupEmulator(CACHE, log);
+      emu = setupEmulator(CACHE, log, ROOT);
     } catch (error) {
       log(`FAIL setup: ${(error as Error).message}`);
       log('0 passed, 1 failed');

@@ -31,6 +31,13 @@ export interface Emulator {
   sysroot: string;
   node: string;
   nodeVersion: string;
+  /**
+   * node_modules holding the linux-arm64 builds that production packages get
+   * as optional dependencies (sharp's @img/sharp-linux-arm64 and its libvips):
+   * npm installs only the host's here, a board gets the arm64 ones. Emulated
+   * runs find them through NODE_PATH. Null when nothing needs one.
+   */
+  armOptionals: string | null;
 }
 
 export const SYSROOT_PACKAGES = ['libc6', 'libstdc++6', 'libgcc-s1', 'gcc-12-base'];
@@ -175,12 +182,59 @@ function ensureNode(cache: string, version: string, log: (line: string) => void)
   return path.join(dir, 'bin', 'node');
 }
 
+/**
+ * The linux-arm64 (glibc) optional dependencies of the production packages
+ * that are not installed here, each fetched with `npm pack` at the version
+ * its package asks for into CACHE/arm64-optional/<name>@<version>/, and
+ * linked into one node_modules for NODE_PATH.
+ */
+export function ensureArmOptionals(cacheDir: string, root: string, log: (line: string) => void): string | null {
+  let listed: string;
+  try {
+    listed = run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root });
+  } catch (error) {
+    listed = String((error as { stdout?: string }).stdout ?? '');
+  }
+  const wanted = new Map<string, string>();
+  for (const dir of new Set(listed.split('\n').map((l) => l.trim()).filter(Boolean))) {
+    let manifest: { optionalDependencies?: Record<string, string> };
+    try {
+      manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    for (const [name, version] of Object.entries(manifest.optionalDependencies ?? {})) {
+      if (!/linux-arm64$/.test(name) || /musl/.test(name)) continue;
+      if (fs.existsSync(path.join(root, 'node_modules', name, 'package.json'))) continue;
+      wanted.set(name, version);
+    }
+  }
+  if (wanted.size === 0) return null;
+  const modules = path.join(cacheDir, 'arm64-optional', 'node_modules');
+  for (const [name, version] of wanted) {
+    const dir = path.join(cacheDir, 'arm64-optional', `${name.replace('/', '+')}@${version}`);
+    buildOnce(dir, (tmp) => {
+      log(`setup: npm pack ${name}@${version}`);
+      const out = run('npm', ['pack', `${name}@${version}`, '--pack-destination', tmp, '--silent'], { cwd: tmp });
+      const tarball = path.join(tmp, out.trim().split('\n').pop()!.trim());
+      run('tar', ['-xzf', tarball, '-C', tmp, '--strip-components=1']);
+      fs.rmSync(tarball);
+    });
+    const link = path.join(modules, name);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(dir, link, 'dir');
+  }
+  return modules;
+}
+
 /** Everything the emulated runs need; idempotent and quick once cached. */
-export function setupEmulator(cacheDir: string, log: (line: string) => void): Emulator {
+export function setupEmulator(cacheDir: string, log: (line: string) => void, root?: string): Emulator {
   cacheDir = path.resolve(cacheDir); // apt resolves relative Dir:: paths against its own dirs
   const qemu = ensureQemu(log);
   const sysroot = ensureSysroot(cacheDir, log);
   const nodeVersion = process.versions.node;
   const node = ensureNode(cacheDir, nodeVersion, log);
-  return { qemu, sysroot, node, nodeVersion };
+  const armOptionals = root ? ensureArmOptionals(cacheDir, root, log) : null;
+  return { qemu, sysroot, node, nodeVersion, armOptionals };
 }
