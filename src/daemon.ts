@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import type { CameraEntry, CameraConfig, DaemonConfig } from './config/index.js';
-import { configRedactor, type Redact } from './config/index.js';
+import { configRedactor, configSecrets, Redactor, type Redact } from './config/index.js';
 import { HealthServer, type Readiness } from './http/health-server.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { CameraSource } from './ingest/index.js';
@@ -311,6 +311,8 @@ export class Daemon {
 
   /** Starts a camera from a freshly read file (added or changed); an invalid one is reported in error. */
   #addCamera(entry: CameraEntry, publisher: MqttPublisher): void {
+    // A new or changed file may hold a new password: masked before anything about it is logged.
+    if (this.#redactor instanceof Redactor) this.#redactor.add(configSecrets(null, [entry]));
     this.#entries.set(entry.name, entry);
     const record = this.#createRecord(entry);
     this.#records.set(entry.name, record);

@@ -190,12 +190,21 @@ export interface Redact {
  */
 export class Redactor implements Redact {
   /** Every form a secret may be printed in, longest first. */
-  readonly forms: readonly string[];
+  get forms(): readonly string[] {
+    return this.#forms;
+  }
+
+  #forms: readonly string[] = [];
 
   constructor(secrets: Iterable<string>) {
-    const forms = new Set<string>();
+    this.add(secrets);
+  }
+
+  /** Secrets learnt later (a camera file added or changed while lookout runs): masked from now on too. */
+  add(secrets: Iterable<string>): void {
+    const forms = new Set<string>(this.#forms);
     for (const secret of secrets) for (const form of secretForms(secret)) if (form.length >= MIN_LITERAL_SECRET) forms.add(form);
-    this.forms = [...forms].sort((a, b) => b.length - a.length);
+    this.#forms = [...forms].sort((a, b) => b.length - a.length);
   }
 
   /** A text with every known secret replaced by `***` and every URL masked. */

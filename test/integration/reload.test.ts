@@ -165,3 +165,23 @@ async function MqttWatchRetained(url: string, filter: string): Promise<Record<st
   await client.endAsync(true);
   return seen;
 }
+
+test('reload: the password of a camera file added while running is masked like those read at start', async (t) => {
+  t.timeout(120_000);
+  const broker = await startBroker(t);
+  const mqtt = await watch(t, broker);
+  const camera = await startCamera(t);
+  const { daemon, config, httpPort } = await startDaemon(t, broker, { first: rtspCamera(camera.url) });
+  await mqtt.waitForJson(`${BASE}/first/status`, (p) => p.state === 'streaming', 60_000);
+  const secret = 'Zq8%w@rd-late';
+  // Unreachable, so ffprobe and ffmpeg fail and their messages (which echo the URL) reach the log and the status.
+  writeFileSync(camFile(config.camerasDir, 'late'), JSON.stringify(rtspCamera(`rtsp://admin:${encodeURIComponent(secret)}@127.0.0.1:9/stream?password=${encodeURIComponent(secret)}`)));
+  const failed = await mqtt.waitForJson(`${BASE}/late/status`, (p) => p.state === 'offline' && typeof p.reason === 'string', 30_000);
+  t.regex(failed.payload.reason, /\*\*\*/, `the reason shows the URL masked: ${failed.payload.reason}`);
+  const status = JSON.stringify((await getJson(httpPort, '/status')).body);
+  for (const form of [secret, encodeURIComponent(secret)]) {
+    t.false(daemon.stdout.includes(form), `the log never shows ${form}`);
+    t.false(status.includes(form), `/status never shows ${form}`);
+    t.false(mqtt.messages.some((m) => m.text.includes(form)), `MQTT never shows ${form}`);
+  }
+});

@@ -60,7 +60,8 @@ test('demo clip: counts never exceed what is in view, no absent label, and looko
       continue;
     }
     const level = m.topic.slice(`${BASE}/demo/`.length);
-    if (m.topic.startsWith(`${BASE}/demo/`) && !['status', 'events', 'detections', 'motion', 'snapshot'].includes(level)) {
+    // A count is one level under the camera; <label>/snapshot (JPEG) and <zone>/<label> are deeper.
+    if (m.topic.startsWith(`${BASE}/demo/`) && !level.includes('/') && !['status', 'events', 'detections', 'motion', 'snapshot'].includes(level)) {
       counts.push({ label: level, count: JSON.parse(m.text).count });
     }
   }
