@@ -78,6 +78,7 @@ export class Reloader {
   #timer: Timer | null = null;
   #running: Promise<void> | null = null;
   #again: string | null = null;
+  #queued: Promise<void> | null = null;
   #stopped = false;
   #reloads = 0;
   #lastAt: number | null = null;
@@ -117,6 +118,7 @@ export class Reloader {
     if (this.#timer !== null) this.#o.clock.clearTimeout(this.#timer);
     this.#timer = null;
     await this.#running;
+    await this.#queued;
   }
 
   /** A file changed: reload once the debounce window from the first change is over. */
@@ -128,22 +130,28 @@ export class Reloader {
     }, this.#debounceMs);
   }
 
-  /** Reloads now (SIGHUP), or right after the reload in progress. Resolves when done. */
+  /** Reloads now (SIGHUP), or once right after the reload in progress (several asks make one). Resolves when it is done. */
   reload(trigger: string): Promise<void> {
     if (this.#stopped) return Promise.resolve();
-    if (this.#running) {
-      this.#again = trigger;
-      return this.#running;
-    }
-    this.#running = this.#reload(trigger)
+    if (!this.#running) return this.#start(trigger);
+    this.#again = trigger;
+    this.#queued ??= this.#running.then(() => {
+      const again = this.#again!;
+      this.#again = null;
+      this.#queued = null;
+      return this.#stopped ? undefined : this.#start(again);
+    });
+    return this.#queued;
+  }
+
+  #start(trigger: string): Promise<void> {
+    const run = this.#reload(trigger)
       .catch((error: Error) => this.#log.error({ err: { message: error.message } }, `reload failed: ${error.message}`))
       .finally(() => {
-        this.#running = null;
-        const again = this.#again;
-        this.#again = null;
-        if (again !== null) void this.reload(again);
+        if (this.#running === run) this.#running = null;
       });
-    return this.#running;
+    this.#running = run;
+    return run;
   }
 
   async #reload(trigger: string): Promise<void> {
