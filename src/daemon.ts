@@ -21,8 +21,8 @@ import { LiveEvents } from './http/live-events.js';
 import { PageRoutes } from './http/page.js';
 import { pictureAccess } from './http/picture-access.js';
 import { Snapshots } from './snapshot/snapshots.js';
-import { RESERVED_CAMERA_LEVELS, reservedLabelConflicts } from './mqtt/topics.js';
-import { zoneList, zoneModelProblems } from './zones/schema.js';
+import { zoneList } from './zones/schema.js';
+import { cameraLabelProblems } from './cameras/label-checks.js';
 import { Reloader, type ReloadStatus } from './reload/reloader.js';
 import { ProbeCache } from './reload/probe-cache.js';
 import { cameraGeometry } from './geometry/overlay.js';
@@ -305,6 +305,7 @@ export class Daemon {
     if (!removed) return;
     this.#setState(record, 'removed', `${record.file} was removed`);
     this.#discovery?.removeCamera(name);
+    this.#snapshots.remove(name);
     this.#records.delete(name);
     this.#entries.delete(name);
   }
@@ -321,11 +322,7 @@ export class Daemon {
       this.#publishStatus(record);
       return;
     }
-    const model = this.#stage.model!;
-    const problems = this.#stage.setFilter(entry.name, { ...camera.detect, file: entry.file });
-    problems.push(...zoneModelProblems(entry.file, zoneList(camera.zones), camera.detect.labels, model.labels, model.file));
-    const conflicts = reservedLabelConflicts(camera.detect.labels.length > 0 ? camera.detect.labels : model.labels);
-    if (conflicts.length > 0) problems.push(`${entry.file}: detect.labels: ${conflicts.map((l) => `'${l}'`).join(', ')} would collide with the reserved topics ${RESERVED_CAMERA_LEVELS.join(', ')}`);
+    const problems = [...this.#stage.setFilter(entry.name, { ...camera.detect, file: entry.file }), ...cameraLabelProblems(entry.file, camera, this.#stage.model!)];
     if (problems.length > 0) {
       this.#stage.setFilter(entry.name, null);
       this.#cameraConfigs.delete(entry.name);
@@ -432,15 +429,7 @@ export class Daemon {
    * level (status, events...) would collide, so refuse it at start.
    */
   #checkCountTopics(): void {
-    const labels = this.#stage.model!.labels;
-    const problems: string[] = [];
-    for (const [name, camera] of this.#cameraConfigs) {
-      const file = this.#records.get(name)!.file;
-      problems.push(...zoneModelProblems(file, zoneList(camera.zones), camera.detect.labels, labels, this.#stage.model!.file));
-      const conflicts = reservedLabelConflicts(camera.detect.labels.length > 0 ? camera.detect.labels : labels);
-      if (conflicts.length === 0) continue;
-      problems.push(`${file}: detect.labels: ${conflicts.map((l) => `'${l}'`).join(', ')} would collide with the reserved topics ${RESERVED_CAMERA_LEVELS.join(', ')}; list the labels to report without it`);
-    }
+    const problems = [...this.#cameraConfigs].flatMap(([name, camera]) => cameraLabelProblems(this.#records.get(name)!.file, camera, this.#stage.model!));
     if (problems.length > 0) throw new ConfigError(problems);
   }
 
