@@ -84,7 +84,8 @@ test('4 cameras: editing one file restarts only that camera within 2 s; 100 rapi
   const burstMs = lastWrite - firstWrite;
   t.log(`100 writes over ${burstMs.toFixed(0)} ms: ${reloads.length} reload(s), ${restarts.length} restart(s) of a`);
   t.true(restarts.length >= 1, 'the burst restarts camera a');
-  t.true(restarts.length <= Math.floor(burstMs / WINDOW_MS) + 1, `at most one restart per ${WINDOW_MS} ms window of the burst (${restarts.length} over ${burstMs.toFixed(0)} ms)`);
+  // Judged on the daemon's own clock: each reload restarts a at most once, and reloads are a window apart.
+  t.true(restarts.length <= reloads.length, `no more restarts than reloads (${restarts.length} <= ${reloads.length})`);
   for (let i = 1; i < reloads.length; i++) t.true(reloads[i]! - reloads[i - 1]! >= WINDOW_MS - 5, `reloads ${i - 1} and ${i} are a window apart (${reloads[i]! - reloads[i - 1]!} ms)`);
   const pidsNow = await waitFor('a to run its ffmpeg again', () => {
     const pids = childFfmpegPids(daemon.pid);
