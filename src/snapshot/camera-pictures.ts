@@ -90,6 +90,8 @@ export class CameraPictures {
   #rendered: { seq: number; jpeg: Promise<Buffer> } | null = null;
   readonly #best = new Map<string, Best>();
   #askedAt = Number.NEGATIVE_INFINITY;
+  /** Labels with a retained snapshot published by this run. */
+  readonly #publishedLabels = new Set<string>();
   #stats = { pictures: 0, dropped_unwanted: 0, published: 0 };
 
   readonly #render: (jpeg: Buffer, options: RenderOptions) => Promise<Buffer>;
@@ -190,6 +192,7 @@ export class CameraPictures {
     this.#render(best.jpeg, { objects: [object], space: best.space, crop: settings.crop ? cropAround(best.box, best.space) : null, geometry: settings.geometry })
       .then((jpeg) => {
         sink.publish(sink.topics.snapshot(camera, best.label), jpeg, { retain: true });
+        this.#publishedLabels.add(best.label);
         this.#stats.published++;
       })
       .catch((error: Error) => this.#log.warn({ err: { message: error.message } }, 'snapshot rendering failed'))
@@ -200,6 +203,17 @@ export class CameraPictures {
         // A better picture came while this one was rendered.
         if (now.published !== null && now.score - now.published >= settings.score_rise) this.#publish(id);
       });
+  }
+
+  /**
+   * The camera is gone: clears its retained snapshots (an empty retained
+   * message each, the MQTT way to delete one) and holds nothing more.
+   */
+  clear(): void {
+    const { sink, camera } = this.#o;
+    for (const label of this.#publishedLabels) sink.publish(sink.topics.snapshot(camera, label), Buffer.alloc(0), { retain: true });
+    this.#publishedLabels.clear();
+    this.#forget();
   }
 
   /** Nobody wants pictures: hold none. */

@@ -50,6 +50,12 @@ export class Snapshots {
     return rendered;
   }
 
+  /** A camera whose file was removed: its retained snapshots are cleared and it is forgotten. */
+  remove(camera: string): void {
+    this.#cameras.get(camera)?.clear();
+    this.#cameras.delete(camera);
+  }
+
   picture(picture: Picture): void {
     this.#cameras.get(picture.camera)?.picture(picture);
   }

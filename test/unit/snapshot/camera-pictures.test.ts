@@ -118,4 +118,8 @@ test('snapshot.mqtt: the best picture on new, again when the best score rises by
   t.is(published.length, 2, 'best score 0.76 is 0.06 above the published 0.7: published again');
   pictures.result(result(6, 100, 0), output([{ type: 'end', track: track(100, 0.76, 0.76) }], []));
   t.is(pictures.stats.bytes_held, last.length, 'an ended object holds no picture: only the latest one is left');
+  // The camera's file is removed: its retained snapshot is deleted with an empty retained message.
+  pictures.clear();
+  t.deepEqual(published.slice(2).map((p) => [p.topic, p.jpeg.length, p.retain]), [['lk/sq/bright/snapshot', 0, true]]);
+  t.is(pictures.stats.bytes_held, 0, 'and nothing is held');
 });
