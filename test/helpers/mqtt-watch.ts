@@ -4,7 +4,9 @@ import { waitFor } from './daemon.js';
 
 export interface Received {
   topic: string;
+  /** The payload as UTF-8 text; binary payloads (JPEG snapshots) are in `payload`. */
   text: string;
+  payload: Buffer;
   retain: boolean;
   at: number;
 }
@@ -17,7 +19,7 @@ export class MqttWatch {
     // Reconnects on its own when a test restarts the broker.
     const client = await connectAsync(url, { reconnectPeriod: 200, clean: true });
     const watch = new MqttWatch(client);
-    client.on('message', (topic, payload, packet) => watch.messages.push({ topic, text: payload.toString(), retain: packet.retain, at: Date.now() }));
+    client.on('message', (topic, payload, packet) => watch.messages.push({ topic, text: payload.toString(), payload, retain: packet.retain, at: Date.now() }));
     client.on('connect', () => void client.subscribe(filter, { qos: 1 }));
     await client.subscribeAsync(filter, { qos: 1 });
     return watch;

@@ -4,7 +4,8 @@
  * - over its first 16 s (frames 1-160), where at most 8 people and 2
  *   vehicles (a van, a car) are ever in view (checked by eye on the frames),
  *   no retained count goes above that, and no label that is not in the clip
- *   (the litter on the grass that scores as `bird`) gets a topic or an event;
+ *   (the litter on the grass that scores as `bird`) gets a count, a snapshot
+ *   (a retained JPEG, read as bytes) or an event;
  * - `lookout track`'s path (TrackSession), given the same frames (the
  *   ingest's ffmpeg filter chain) at the daemon's capture times, publishes
  *   exactly the daemon's events, frame by frame.
@@ -44,6 +45,7 @@ test('demo clip: counts never exceed what is in view, no absent label, and looko
   // Split what the daemon published into frames: a frame's events and counts go out before its detections.
   const frames: Array<{ seq: number; capturedAt: number; events: any[] }> = [];
   const counts: Array<{ label: string; count: number }> = [];
+  const snapshots: Array<{ label: string; payload: Buffer }> = [];
   const eventLabels = new Set<string>();
   let pending: any[] = [];
   for (const m of mqtt.messages) {
@@ -59,10 +61,16 @@ test('demo clip: counts never exceed what is in view, no absent label, and looko
       pending = [];
       continue;
     }
-    const level = m.topic.slice(`${BASE}/demo/`.length);
-    // A count is one level under the camera; <label>/snapshot (JPEG) and <zone>/<label> are deeper.
-    if (m.topic.startsWith(`${BASE}/demo/`) && !level.includes('/') && !['status', 'events', 'detections', 'motion', 'snapshot'].includes(level)) {
-      counts.push({ label: level, count: JSON.parse(m.text).count });
+    if (!m.topic.startsWith(`${BASE}/demo/`)) continue;
+    const levels = m.topic.slice(`${BASE}/demo/`.length).split('/');
+    if (levels.length === 1) {
+      if (!['status', 'events', 'detections', 'motion', 'snapshot'].includes(levels[0]!)) counts.push({ label: levels[0]!, count: JSON.parse(m.text).count });
+    } else if (levels.length === 2 && levels[1] === 'snapshot') {
+      // <label>/snapshot is a retained JPEG, binary: its label must be in the clip too.
+      snapshots.push({ label: levels[0]!, payload: m.payload });
+    } else {
+      // No zones are configured, so there is no <zone>/<label> count either.
+      t.fail(`unexpected topic ${m.topic}`);
     }
   }
   t.true(frames.length >= 20, `the daemon inferred and published ${frames.length} frames of the first ${LAST_SEQ}`);
@@ -74,6 +82,10 @@ test('demo clip: counts never exceed what is in view, no absent label, and looko
   }
   t.true(counts.some((c) => c.label === 'person' && c.count >= 3), 'people were counted');
   for (const label of eventLabels) t.true(label in MOST_IN_VIEW, `events only for labels in the clip, got '${label}'`);
+  for (const { label, payload } of snapshots) {
+    t.true(label in MOST_IN_VIEW, `snapshot topic '${label}/snapshot' is for a label that is in the clip`);
+    t.true(payload.length > 3 && payload[0] === 0xff && payload[1] === 0xd8 && payload[2] === 0xff, `${label}/snapshot is a JPEG (${payload.length} bytes)`);
+  }
 
   // Replay the same frames through lookout track's path.
   const loaded = loadAll(config.configFile, {});
@@ -112,6 +124,6 @@ test('demo clip: counts never exceed what is in view, no absent label, and looko
   t.is(compared, frames.length, 'every daemon frame replayed');
   const events = frames.reduce((n, f) => n + f.events.length, 0);
   const most = Object.fromEntries(Object.keys(MOST_IN_VIEW).map((l) => [l, Math.max(0, ...counts.filter((c) => c.label === l).map((c) => c.count))]));
-  t.log(`${frames.length} frames compared, ${events} events; highest retained counts ${JSON.stringify(most)}`);
+  t.log(`${frames.length} frames compared, ${events} events, ${snapshots.length} snapshots; highest retained counts ${JSON.stringify(most)}`);
   t.true(events > 0, 'there were events to compare');
 });
