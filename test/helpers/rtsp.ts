@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { killGroup, spawnGroup } from '../../src/ingest/process-group.js';
 import { freePort, freeUdpPort } from './ports.js';
@@ -14,6 +14,12 @@ export interface RtspServerOptions {
   clip?: string;
   /** Or an ffmpeg lavfi source, e.g. 'testsrc=size=640x480:rate=10'. */
   lavfi?: string;
+  /**
+   * Or an ffmpeg -filter_complex graph of source filters whose output is
+   * labelled [out0], played at real time; its filters take commands at run
+   * time through RtspServer.command() (e.g. move an overlay when a test says so).
+   */
+  graph?: string;
   readyTimeoutMs?: number;
   /** Listen on this port (to restart a server where clients expect it); default a free one. */
   port?: number;
@@ -32,6 +38,11 @@ export interface RtspServer {
   resume(): void;
   /** With switchSize: toggles the picture size inside the running streams; resolves with the new size. */
   switchSize(): Promise<string>;
+  /**
+   * With graph: sends `TARGET COMMAND ARG` to the feeder's filters now (ffmpeg's
+   * `c` key on its stdin), e.g. command('overlay@sq', 'x', '20+mod(t*40,240)').
+   */
+  command(target: string, command: string, arg: string): void;
 }
 
 /** Processes started here that are still alive; killed if the test process exits early. */
@@ -49,9 +60,14 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 function feederArgs(opts: RtspServerOptions, udpPort: number): string[] {
-  const input = opts.clip ? ['-stream_loop', '-1', '-re', '-i', opts.clip] : ['-re', '-f', 'lavfi', '-i', opts.lavfi!];
+  const input = opts.clip
+    ? ['-nostdin', '-stream_loop', '-1', '-re', '-i', opts.clip]
+    : opts.graph !== undefined
+      ? // No input to pace with -re: the realtime filter does; stdin stays open for commands.
+        ['-filter_complex', `${opts.graph};[out0]realtime[rt]`, '-map', '[rt]']
+      : ['-nostdin', '-re', '-f', 'lavfi', '-i', opts.lavfi!];
   // Re-encode: `-c copy` into RTP breaks after the first loop (PLATFORM.md).
-  return ['-hide_banner', '-loglevel', 'error', '-nostdin', ...input, '-an', '-c:v', 'libx264', '-preset', 'ultrafast',
+  return ['-hide_banner', '-loglevel', 'error', ...input, '-an', '-c:v', 'libx264', '-preset', 'ultrafast',
     '-tune', 'zerolatency', '-g', '10', '-f', 'rtp', `rtp://127.0.0.1:${udpPort}`];
 }
 
@@ -63,7 +79,7 @@ function feederArgs(opts: RtspServerOptions, udpPort: number): string[] {
 export async function startRtspServer(opts: RtspServerOptions = {}): Promise<RtspServer> {
   const port = opts.port ?? (await freePort());
   const args = [SCRIPT, String(port)];
-  const udpPort = opts.clip || opts.lavfi ? await freeUdpPort() : null;
+  const udpPort = opts.clip || opts.lavfi || opts.graph !== undefined ? await freeUdpPort() : null;
   if (udpPort !== null) args.push('--udp-port', String(udpPort));
   else args.push('--pattern', opts.pattern ?? 'ball', '--size', opts.size ?? '320x240', '--fps', String(opts.fps ?? 10));
   if (opts.switchSize !== undefined) args.push('--switch-size', opts.switchSize);
@@ -78,7 +94,13 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
 
   try {
     const url = await waitForReady(server, opts.readyTimeoutMs ?? 10_000);
-    if (udpPort !== null) feeder = track(spawnGroup('ffmpeg', feederArgs(opts, udpPort)));
+    if (udpPort !== null) {
+      // A graph's feeder takes commands on stdin; spawnGroup's children have none.
+      feeder = track(opts.graph !== undefined
+        ? spawn('ffmpeg', feederArgs(opts, udpPort), { detached: true, stdio: ['pipe', 'ignore', 'ignore'] })
+        : spawnGroup('ffmpeg', feederArgs(opts, udpPort)));
+      feeder.stdin?.on('error', () => undefined); // a feeder that died: stop() and the test's checks say so
+    }
     return {
       url,
       pid: server.pid!,
@@ -98,6 +120,11 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
           server.stdout!.on('data', onOut);
           process.kill(server.pid!, 'SIGUSR1');
         }),
+      command: (target, command, arg) => {
+        if (!feeder?.stdin) throw new Error('command() needs a server started with the graph option');
+        // ffmpeg reads `c`, then one line: target, time (-1: now), command, argument.
+        feeder.stdin.write(`c${target} -1 ${command} ${arg}\n`);
+      },
     };
   } catch (err) {
     await stop();
