@@ -137,6 +137,13 @@ async function soak(args: Args): Promise<number> {
     const t0 = { at: 0 };
     const sub = await connectAsync(broker.url, { clientId: `lookout-soak-sub-${broker.port}`, clean: false, reconnectPeriod: 500 });
     scope.defer('subscriber', () => sub.endAsync(true));
+    // A reconnect that does not resume the session loses what the broker held for it: say so.
+    const sessions: Array<{ at_s: number; resumed: boolean }> = [];
+    sub.on('connect', (connack) => {
+      if (t0.at === 0) return;
+      sessions.push({ at_s: Math.round((Date.now() - t0.at) / 100) / 10, resumed: connack.sessionPresent });
+      log(`soak: subscriber reconnected, session ${connack.sessionPresent ? 'resumed' : 'NOT resumed'}`);
+    });
     sub.on('message', (topic, payload) => {
       received.total++;
       const rest = topic.slice(BASE.length + 1);
@@ -226,7 +233,7 @@ async function soak(args: Args): Promise<number> {
     // Let the last stats messages arrive.
     await sleep(1500);
 
-    return report({ args, plan: p, machine, detector, samples, done, received, daemonAlive, daemonLog: daemon.logs.slice(-200), daemonTail: daemon.stdout.slice(-3000) + daemon.stderr.slice(-2000) });
+    return report({ args, plan: p, machine, detector, samples, done, received, sessions, daemonAlive, daemonLog: daemon.logs.slice(-200), daemonTail: daemon.stdout.slice(-3000) + daemon.stderr.slice(-2000) });
   });
 }
 
@@ -240,6 +247,8 @@ interface ReportInput {
   samples: Sample[];
   done: Restart[];
   received: Received;
+  /** The subscriber's reconnects (after broker restarts): whether the broker still had its session. */
+  sessions: Array<{ at_s: number; resumed: boolean }>;
   daemonAlive: boolean;
   /** The daemon's log lines (warn and above: the soak runs it at logging.level warn), last 200. */
   daemonLog: unknown[];
@@ -317,6 +326,8 @@ function report(r: ReportInput): number {
     { check: 'ffmpegs at most', value: String(maxFfmpegs), target: `<= ${CAMERAS}`, ok: maxFfmpegs <= CAMERAS },
     { check: 'zombies in 2 samples running', value: String(persistentZombies), target: '0', ok: persistentZombies === 0 },
     { check: 'event-loop lag p99, worst interval', value: lagWorst === null ? '—' : `${lagWorst} ms at ${lagWorstAt} s (${overLag.length} of ${lags.length} intervals over)`, target: `<= ${LAG_P99_LIMIT_MS} ms`, ok: lagWorst !== null && lagWorst <= LAG_P99_LIMIT_MS },
+    // Without its session the subscriber misses what the daemon sends before it subscribes again: the count below means nothing then.
+    { check: 'subscriber session kept by the broker', value: `${r.sessions.filter((x) => x.resumed).length} of ${r.sessions.length} reconnects`, target: 'all', ok: r.sessions.every((x) => x.resumed) },
     { check: 'stats messages lost by the daemon', value: `${missing} (${stats.length} received, ${received.stats.length - stats.length} duplicates; ${missingAtShutdown} more due while mosquitto was shutting down)`, target: '0', ok: stats.length > 0 && missing === 0 },
     { check: 'outage queue dropped', value: String(queueDropped), target: '0', ok: queueDropped === 0 },
     { check: 'camera restarts seen on MQTT', value: `${restartsSeen.filter((x) => x.ok).length} of ${restartsSeen.length}`, target: 'all', ok: restartsSeen.every((x) => x.ok) },
@@ -334,7 +345,7 @@ function report(r: ReportInput): number {
       children: { baseline: kidBase, final: kidEnd, max: Math.max(...samples.map((s) => s.children)), ffmpegs_max: maxFfmpegs },
       lag_p99_ms: { worst: lagWorst, mean: r1(lagMean), median: median(lags), intervals_over_limit: overLag.length, intervals: lags.length },
       lag_max_ms_worst: Math.max(0, ...samples.map((s) => s.lag_max_ms ?? 0)),
-      mqtt: { messages: received.total, stats: stats.length, stats_missing: missing, stats_missing_at_broker_shutdown: missingAtShutdown, stats_gaps: gaps, queue_dropped: queueDropped, events: received.events,
+      mqtt: { messages: received.total, subscriber_sessions: r.sessions, stats: stats.length, stats_missing: missing, stats_missing_at_broker_shutdown: missingAtShutdown, stats_gaps: gaps, queue_dropped: queueDropped, events: received.events,
         camera_statuses: Object.values(received.statuses).reduce((a, s) => a + s.length, 0), availability: received.availability.length },
     },
     checks, daemon_log: r.daemonLog, samples,

@@ -6,7 +6,7 @@
  * broker instead of being lost to the count.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,9 @@ export class PersistentBroker {
   starts = 0;
 
   constructor(readonly port: number) {
+    // Started as root, mosquitto drops to the user `mosquitto`, which must be able to write its
+    // state here; in a 0700 root directory it cannot, saves nothing and every session is lost.
+    chmodSync(this.#dir, 0o777);
     writeFileSync(
       join(this.#dir, 'mosquitto.conf'),
       [
