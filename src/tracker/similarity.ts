@@ -34,7 +34,25 @@ export function nearness(expected: Box, box: Box, elapsedMs: number): number {
   return d < radius ? NEAR_MAX * (1 - d / radius) : 0;
 }
 
-/** Same-label boxes overlapping by `minIou` or more are one detection: the best-scoring box, in input order otherwise. */
+/**
+ * A box of which at least this share lies inside another same-label box counts as covered by it. A box that
+ * covers two or more other boxes of its label is a group box: a small detector's one box around two people
+ * walking side by side, which NMS keeps (its IoU with each of them is low) and which would otherwise be
+ * counted as a third object.
+ */
+export const GROUP_COVER = 0.6;
+
+function coveredBy(inner: Box, outer: Box): boolean {
+  const w = Math.min(inner[2], outer[2]) - Math.max(inner[0], outer[0]);
+  const h = Math.min(inner[3], outer[3]) - Math.max(inner[1], outer[1]);
+  const area = (inner[2] - inner[0]) * (inner[3] - inner[1]);
+  return w > 0 && h > 0 && area > 0 && (w * h) / area >= GROUP_COVER;
+}
+
+/**
+ * Same-label boxes overlapping by `minIou` or more are one detection: the best-scoring box, in input order
+ * otherwise. Then a box covering two or more of the remaining boxes of its label (a group box) is dropped.
+ */
 export function dedupe(detections: readonly Detection[], minIou: number): Detection[] {
   const order = detections.map((d, i) => ({ d, i })).sort((a, b) => b.d.score - a.d.score || a.i - b.i);
   const kept: Array<{ d: Detection; i: number }> = [];
@@ -42,7 +60,8 @@ export function dedupe(detections: readonly Detection[], minIou: number): Detect
     if (kept.some((k) => k.d.label === c.d.label && iou(k.d.box, c.d.box) >= minIou)) continue;
     kept.push(c);
   }
-  return kept.sort((a, b) => a.i - b.i).map((k) => k.d);
+  const single = kept.filter((g) => kept.filter((k) => k !== g && k.d.label === g.d.label && coveredBy(k.d.box, g.d.box)).length < 2);
+  return single.sort((a, b) => a.i - b.i).map((k) => k.d);
 }
 
 export function median(values: readonly number[]): number {

