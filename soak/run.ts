@@ -55,12 +55,12 @@ const SETTLE_S = 30;
 const LAG_P99_LIMIT_MS = 50;
 const RSS_GROWTH_LIMIT = 0.05;
 
-interface Args { minutes: number; brokerEvery: number; cameraEvery: number; outDir: string }
+interface Args { minutes: number; brokerEvery: number; cameraEvery: number; outDir: string; lagReportOnly: boolean }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { minutes: 60, brokerEvery: 600, cameraEvery: 420, outDir: path.join(ROOT, 'soak/results') };
+  const out: Args = { minutes: 60, brokerEvery: 600, cameraEvery: 420, outDir: path.join(ROOT, 'soak/results'), lagReportOnly: false };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: expected a positive number, got '${v ?? ''}'`);
@@ -72,7 +72,9 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--broker-every') out.brokerEvery = num(a, argv[++i]);
     else if (a === '--camera-every') out.cameraEvery = num(a, argv[++i]);
     else if (a === '--out') out.outDir = path.resolve(argv[++i] ?? '.');
-    else throw new UsageError(`unknown argument '${a}'\nusage: npm run soak -- --minutes N [--broker-every SECONDS] [--camera-every SECONDS] [--out DIR]`);
+    // The event-loop lag bound is the full soak's; a short run on a shared CI machine reports it only.
+    else if (a === '--lag-report-only') out.lagReportOnly = true;
+    else throw new UsageError(`unknown argument '${a}'\nusage: npm run soak -- --minutes N [--broker-every SECONDS] [--camera-every SECONDS] [--out DIR] [--lag-report-only]`);
   }
   return out;
 }
@@ -324,7 +326,7 @@ function report(r: ReportInput): number {
     { check: 'child processes, steady', value: `${kidBase ?? '—'} -> ${kidEnd ?? '—'}`, target: 'no growth', ok: kidBase !== null && kidEnd !== null && kidEnd <= kidBase },
     { check: 'ffmpegs at most', value: String(maxFfmpegs), target: `<= ${CAMERAS}`, ok: maxFfmpegs <= CAMERAS },
     { check: 'zombies in 2 samples running', value: String(persistentZombies), target: '0', ok: persistentZombies === 0 },
-    { check: 'event-loop lag p99, worst interval', value: lagWorst === null ? '—' : `${lagWorst} ms at ${lagWorstAt} s (${overLag.length} of ${lags.length} intervals over)`, target: `<= ${LAG_P99_LIMIT_MS} ms`, ok: lagWorst !== null && lagWorst <= LAG_P99_LIMIT_MS },
+    { check: 'event-loop lag p99, worst interval', value: lagWorst === null ? '—' : `${lagWorst} ms at ${lagWorstAt} s (${overLag.length} of ${lags.length} intervals over)`, target: `<= ${LAG_P99_LIMIT_MS} ms${r.args.lagReportOnly ? ' (reported only: --lag-report-only)' : ''}`, ok: r.args.lagReportOnly || (lagWorst !== null && lagWorst <= LAG_P99_LIMIT_MS) },
     // Without its session the subscriber misses what the daemon sends before it subscribes again: the count below means nothing then.
     { check: 'subscriber session kept by the broker', value: `${r.sessions.filter((x) => x.resumed).length} of ${r.sessions.length} reconnects`, target: 'all', ok: r.sessions.every((x) => x.resumed) },
     { check: 'stats messages lost', value: `${missing} (${stats.length} received, ${received.stats.length - stats.length} duplicates; ${missingAtShutdown} of the lost due while mosquitto was shutting down)`, target: '0', ok: stats.length > 0 && missing === 0 },

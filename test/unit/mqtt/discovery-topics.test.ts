@@ -5,8 +5,8 @@ import { createTopics, discoveryId } from '../../../src/mqtt/topics.js';
 
 test('snapshot topic under the label; discovery topics under the prefix; ids sanitised', (t) => {
   const topics = createTopics('home/lookout', 'ha');
-  t.is(topics.snapshot('front', 'traffic light'), 'home/lookout/front/traffic light/snapshot');
-  t.is(topics.discoveryConfig('binary_sensor', 'home_lookout_front', 'person_occupancy'), 'ha/binary_sensor/home_lookout_front/person_occupancy/config');
+  t.is<string, string>(topics.snapshot('front', 'traffic light'), 'home/lookout/front/traffic light/snapshot');
+  t.is<string, string>(topics.discoveryConfig('binary_sensor', 'home_lookout_front', 'person_occupancy'), 'ha/binary_sensor/home_lookout_front/person_occupancy/config');
   t.is(topics.discoveryStatus, 'ha/status');
   t.is(topics.discoveryConfigFilter, 'ha/+/+/+/config');
   t.is(discoveryId('home/lookout', 'front'), 'home_lookout_front');

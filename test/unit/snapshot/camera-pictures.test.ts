@@ -44,7 +44,7 @@ function track(x: number, score: number, top: number): Track {
 }
 
 function output(events: TrackerOutput['events'], matched: Track[]): TrackerOutput {
-  return { at: 0, events, counts: { bright: matched.length }, matched };
+  return { at: 0, events, counts: { bright: matched.length }, matched, counted: matched };
 }
 
 function setup(settings: Partial<SnapshotSettings> = {}) {
@@ -94,7 +94,7 @@ test('pictures waiting for results are bounded', async (t) => {
 
 test('snapshot.mqtt: the best picture on new, again when the best score rises by score_rise, cropped, retained', async (t) => {
   const { published, pictures } = setup({ mqtt: true, crop: true, score_rise: 0.05 });
-  let last = Buffer.alloc(0);
+  let last: Buffer = Buffer.alloc(0);
   const send = async (seq: number, x: number, score: number, type: 'new' | 'update' | null, top: number) => {
     last = await jpeg(x);
     pictures.picture({ camera: 'sq', seq, jpeg: last });
