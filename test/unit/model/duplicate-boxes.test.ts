@@ -1,20 +1,11 @@
 import path from 'node:path';
 import test from 'ava';
 import { loadDaemonConfig } from '../../../src/config/index.js';
-import type { Detection } from '../../../src/detector/detections.js';
 import { defaultDetectFilter } from '../../../src/detector/filters.js';
 import { FrameDetector } from '../../../src/detector/frame-detector.js';
 import { modelMinScore } from '../../../src/detector/model-dir.js';
 import { getRuntime } from '../../../src/detector/runtimes/registry.js';
-import { demoFrames, ROOT, STUDENT_DIR } from './demo-frames.js';
-
-const iou = (a: Detection['box'], b: Detection['box']): number => {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-};
+import { boxIou as iou, demoFrames, ROOT, STUDENT_DIR } from './demo-frames.js';
 
 // A person must come out as one box: the tracker and the counts take two heavily overlapping
 // boxes of one label for two objects. The shipped model with the shipped config's decoder

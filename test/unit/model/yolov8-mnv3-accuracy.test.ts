@@ -1,18 +1,9 @@
 import test from 'ava';
-import type { Detection } from '../../../src/detector/detections.js';
 import { defaultDetectFilter } from '../../../src/detector/filters.js';
 import { modelMinScore } from '../../../src/detector/model-dir.js';
 import { FrameDetector } from '../../../src/detector/frame-detector.js';
 import { getRuntime } from '../../../src/detector/runtimes/registry.js';
-import { demoFrames, STUDENT_DIR, TEACHER_DIR } from './demo-frames.js';
-
-const iou = (a: Detection['box'], b: Detection['box']): number => {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-};
+import { boxIou as iou, demoFrames, STUDENT_DIR, TEACHER_DIR } from './demo-frames.js';
 
 // Accuracy smoke test on real footage: the shipped student (onnx, 320) must find at least
 // 80% of the people the teacher mb3-centernet (tfjs, 512) finds on demo-clip frames, each at
