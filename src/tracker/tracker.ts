@@ -324,7 +324,7 @@ export class Tracker {
 
   /** Confirmed objects detected now or coasting through a short miss; heavy same-label overlaps count once. */
   #count(t: number, predicted: Map<TrackState, Box>): Record<string, number> {
-    const { coast_s, duplicate_iou } = this.#o;
+    const { coast_s, duplicate_iou, iou_min } = this.#o;
     const inView = this.#tracks.filter(
       (tr) => isConfirmed(tr) && (tr.misses === 0 || t - tr.seenT <= coast_s * 1000 || (tr.misses === 1 && (tr.stationary || t - tr.seenT <= SHORT_MISS_MS))),
     );
@@ -335,7 +335,11 @@ export class Tracker {
     this.#counted = [];
     for (const tr of inView) {
       const box = tr.misses === 0 ? tr.box : (predicted.get(tr) ?? tr.box);
-      if (boxes.some((b) => b.label === tr.label && iou(b.box, box) >= duplicate_iou)) continue;
+      // An unseen object whose expected place a seen one of its label already overlaps (by the matching
+      // threshold, iou_min) is more likely that object under a new id than a second one hidden there: counting
+      // both inflated the count after identity switches in crowds. Seen objects need duplicate_iou.
+      const limit = tr.misses === 0 ? duplicate_iou : Math.min(duplicate_iou, iou_min);
+      if (boxes.some((b) => b.label === tr.label && iou(b.box, box) >= limit)) continue;
       boxes.push({ label: tr.label, box });
       this.#counted.push(snapshot(tr));
     }
