@@ -22,6 +22,7 @@ import type { DecodeOptions } from './yolo-decode.js';
 import { decodeFrames, decodeImageBatch, isStillImageFile, MediaError, probeImages, probeMedia, unreadableReason, type MediaInfo } from './media.js';
 import type { LoadedModel } from './model.js';
 import { modelMinScore } from './model-dir.js';
+import { readAhead } from './read-ahead.js';
 import { getRuntime } from './runtimes/registry.js';
 import { resolveThreads, type ThreadsSetting } from './runtimes/threads.js';
 
@@ -131,6 +132,49 @@ async function detectFile(file: string, detector: FrameDetector, model: LoadedMo
 
 /** Photos per batch: two ffmpeg processes per batch instead of two per photo. */
 export const PHOTO_BATCH = 32;
+/** Decoded photos that may wait for the model (one is width x height x 3 bytes). */
+const READ_AHEAD = 8;
+
+type Probed = Map<string, MediaInfo | MediaError>;
+
+/** Sizes of a run of photos from one ffmpeg, by file; unreadable files are left out (detectPhotos names them). */
+async function probePhotos(files: readonly string[]): Promise<Probed> {
+  const readable = files.filter((f) => unreadableReason(f) === null);
+  const probed: Probed = new Map();
+  (await probeImages(readable)).forEach((r, i) => probed.set(readable[i]!, r));
+  return probed;
+}
+
+/** The arguments in order, as runs: up to PHOTO_BATCH still images together, anything else (videos, GIFs) alone. */
+function inputRuns(files: readonly string[]): Array<{ files: string[]; photos: boolean }> {
+  const runs: Array<{ files: string[]; photos: boolean }> = [];
+  for (let i = 0; i < files.length; ) {
+    let j = i;
+    while (j < files.length && j - i < PHOTO_BATCH && isStillImageFile(files[j]!)) j++;
+    if (j === i) j = i + 1;
+    runs.push({ files: files.slice(i, j), photos: isStillImageFile(files[i]!) });
+    i = j;
+  }
+  return runs;
+}
+
+/**
+ * Starts probing run k's photos (once); the promise is marked handled so that
+ * a failure waits, without an unhandled rejection, for the loop to reach it.
+ */
+function prober(runs: ReturnType<typeof inputRuns>) {
+  const started = new Map<number, Promise<Probed>>();
+  return (k: number): Promise<Probed> | undefined => {
+    if (!runs[k]?.photos) return undefined;
+    let probing = started.get(k);
+    if (!probing) {
+      probing = probePhotos(runs[k]!.files);
+      probing.catch(() => {});
+      started.set(k, probing);
+    }
+    return probing;
+  };
+}
 
 /**
  * Still images, in order: sizes from one ffmpeg, pixels from one more (see
@@ -139,20 +183,19 @@ export const PHOTO_BATCH = 32;
  * one by one, so the error lands on the file that caused it.
  * Returns whether any file failed.
  */
-async function detectPhotos(files: string[], detector: FrameDetector, model: LoadedModel, flags: Resolved, io: DetectCommandIO): Promise<boolean> {
+async function detectPhotos(files: string[], probing: Promise<Probed>, detector: FrameDetector, model: LoadedModel, flags: Resolved, io: DetectCommandIO): Promise<boolean> {
   let failed = false;
   const fail = (err: unknown) => {
     failed = true;
     io.stderr.write(`lookout detect: ${(err as Error).message}\n`);
   };
-  const readable = files.filter((f) => unreadableReason(f) === null);
-  const probed = new Map<string, MediaInfo | MediaError>();
-  (await probeImages(readable)).forEach((r, i) => probed.set(readable[i]!, r));
+  const probed = await probing;
   const items = files.flatMap((file) => {
     const info = probed.get(file);
     return info && !(info instanceof MediaError) ? [{ file, info, lb: computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight) }] : [];
   });
-  const frames = items.length > 0 ? decodeImageBatch(items, model.inputWidth, model.inputHeight) : null;
+  // Read ahead: ffmpeg decodes the next photos while the model runs on this one.
+  const frames = items.length > 0 ? readAhead(decodeImageBatch(items, model.inputWidth, model.inputHeight), READ_AHEAD) : null;
   let batchBroken = false;
   let next = 0; // index into items of the next frame the batch delivers
   try {
@@ -201,6 +244,10 @@ export async function runDetectCommand(argv: string[], io: DetectCommandIO): Pro
     io.stderr.write(`lookout detect: ${flags}\n${DETECT_USAGE}`);
     return EX_USAGE;
   }
+  const runs = inputRuns(flags.files);
+  const probe = prober(runs);
+  // The first photos' sizes are read while the model loads; each next run's while the model works on this one.
+  probe(0);
   let model: LoadedModel;
   try {
     model = await getRuntime(flags.runtime, '--runtime').load(flags.model, { threads: flags.threads });
@@ -215,22 +262,20 @@ export async function runDetectCommand(argv: string[], io: DetectCommandIO): Pro
   const detector = new FrameDetector(model, io.defaults?.decode ?? {});
   let failed = false;
   try {
-    for (let i = 0; i < flags.files.length; ) {
-      // Runs of still images go in batches; anything else (videos, GIFs) one by one, in argument order.
-      let j = i;
-      while (j < flags.files.length && j - i < PHOTO_BATCH && isStillImageFile(flags.files[j]!)) j++;
-      if (j > i) {
+    for (const [k, run] of runs.entries()) {
+      const probing = probe(k);
+      if (probing) {
+        probe(k + 1);
         try {
-          if (await detectPhotos(flags.files.slice(i, j), detector, model, resolved, io)) failed = true;
+          if (await detectPhotos(run.files, probing, detector, model, resolved, io)) failed = true;
         } catch (err) {
           // Not one file's fault (ffmpeg missing, say): nothing else can run either.
           io.stderr.write(`lookout detect: ${(err as Error).message}\n`);
           return 1;
         }
-        i = j;
         continue;
       }
-      const file = flags.files[i++]!;
+      const file = run.files[0]!;
       try {
         await detectFile(file, detector, model, resolved, io);
       } catch (err) {
