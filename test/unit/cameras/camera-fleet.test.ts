@@ -15,26 +15,16 @@ import { getRuntime } from '../../../src/detector/runtimes/registry.js';
 import { ConfigError } from '../../../src/errors.js';
 import { LiveEvents } from '../../../src/http/live-events.js';
 import { createLogger } from '../../../src/logger.js';
-import { createTopics, RESERVED_CAMERA_LEVELS, type Topic } from '../../../src/mqtt/topics.js';
+import { RESERVED_CAMERA_LEVELS } from '../../../src/mqtt/topics.js';
 import { SystemLoadSource } from '../../../src/scheduler/load-source.js';
 import { Scheduler, schedulerCamera } from '../../../src/scheduler/scheduler.js';
 import { Snapshots } from '../../../src/snapshot/snapshots.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { recordingSink, type SentMessage } from '../../helpers/recording-sink.js';
 import { generateTestModel } from '../../helpers/test-model/index.js';
 import { tmpDir, type TmpDir } from '../config/tmp-dir.js';
 
 const silent = createLogger('silent');
-
-function sink() {
-  const sent: Array<{ topic: string; payload: any; retain: boolean }> = [];
-  return {
-    sent,
-    topics: createTopics('lk'),
-    publish<P>(topic: Topic<P>, payload: P, options: { retain?: boolean } = {}) {
-      sent.push({ topic, payload, retain: options.retain ?? false });
-    },
-  };
-}
 
 interface Setup {
   tmp: TmpDir;
@@ -42,7 +32,7 @@ interface Setup {
   stage: DetectionStage;
   scheduler: Scheduler;
   redactor: Redactor;
-  sent: ReturnType<typeof sink>['sent'];
+  sent: SentMessage[];
   /** The camera files as the loader reads them now. */
   read(): Map<string, CameraEntry>;
 }
@@ -89,7 +79,7 @@ async function setup(t: ExecutionContext, cameras: Record<string, object>, model
     await stage.start();
     t.teardown(() => stage.stop());
   }
-  const s = sink();
+  const s = recordingSink();
   fleet.publishTo(s, null);
   return { tmp, fleet, stage, scheduler, redactor, sent: s.sent, read };
 }

@@ -1,22 +1,11 @@
 import test from 'ava';
 import { TRACKER_DEFAULTS } from '../../../src/tracker/schema.js';
 import { CameraOutput } from '../../../src/mqtt/camera-output.js';
-import { createTopics, type Topic } from '../../../src/mqtt/topics.js';
 import type { DetectionResult } from '../../../src/detector/detection-stage.js';
 import type { Detection } from '../../../src/detector/detections.js';
 import { computeLetterbox } from '../../../src/ingest/letterbox.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
-
-function sink() {
-  const sent: Array<{ topic: string; payload: any; retain: boolean }> = [];
-  return {
-    sent,
-    topics: createTopics('lk'),
-    publish<P>(topic: Topic<P>, payload: P, options: { retain?: boolean } = {}) {
-      sent.push({ topic, payload, retain: options.retain ?? false });
-    },
-  };
-}
+import { recordingSink as sink } from '../../helpers/recording-sink.js';
 
 const person = (x: number): Detection => ({ label: 'person', class_id: 0, score: 0.9, box: [x, 10, x + 20, 50], box_norm: [x / 320, 10 / 240, (x + 20) / 320, 50 / 240] });
 
