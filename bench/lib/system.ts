@@ -57,7 +57,8 @@ function ticksPerSecond(): number {
   return clkTck;
 }
 
-interface ProcStat { pid: number; ppid: number; comm: string; ticks: number }
+/** One process from /proc/PID/stat: state is its one-letter state (R, S, Z...), ticks its user + system CPU. */
+export interface ProcStat { pid: number; ppid: number; comm: string; state: string; ticks: number }
 
 function readStat(pid: number): ProcStat | null {
   let text: string;
@@ -71,7 +72,7 @@ function readStat(pid: number): ProcStat | null {
   const comm = text.slice(text.indexOf('(') + 1, close);
   const f = text.slice(close + 2).split(' ');
   // After comm: state(0) ppid(1) ... utime(11) stime(12).
-  return { pid, ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]) };
+  return { pid, ppid: Number(f[1]), comm, state: f[0]!, ticks: Number(f[11]) + Number(f[12]) };
 }
 
 function allStats(): ProcStat[] {

@@ -6,39 +6,11 @@
  * p99 of the interval since the previous one).
  */
 import fs from 'node:fs';
-
-export interface ProcInfo { pid: number; ppid: number; comm: string; state: string }
-
-function readProc(pid: number): ProcInfo | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const close = text.lastIndexOf(')');
-  const f = text.slice(close + 2).split(' ');
-  return { pid, ppid: Number(f[1]), comm: text.slice(text.indexOf('(') + 1, close), state: f[0]! };
-}
+import { processTree, type ProcStat } from '../../bench/lib/system.js';
 
 /** Every descendant of `root` (not root itself). */
-export function descendants(root: number): ProcInfo[] {
-  const all: ProcInfo[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const p = readProc(Number(name));
-    if (p) all.push(p);
-  }
-  const byParent = new Map<number, ProcInfo[]>();
-  for (const p of all) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
-  const out: ProcInfo[] = [];
-  const todo = [...(byParent.get(root) ?? [])];
-  while (todo.length > 0) {
-    const p = todo.pop()!;
-    out.push(p);
-    todo.push(...(byParent.get(p.pid) ?? []));
-  }
-  return out;
+export function descendants(root: number): ProcStat[] {
+  return processTree(root).filter((p) => p.pid !== root);
 }
 
 export function rssMb(pid: number): number | null {
