@@ -33,11 +33,11 @@ import { promisify } from 'node:util';
 import { connectAsync } from 'mqtt';
 import { DaemonProcess, writeConfig } from '../test/helpers/daemon.js';
 import { freePort } from '../test/helpers/ports.js';
+import { Mosquitto } from '../test/helpers/mosquitto.js';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp.js';
 import { withScope, type Scope } from '../bench/lib/cleanup.js';
 import { DEMO_CLIP, ROOT, shippedDetector } from '../bench/lib/models.js';
 import { machineInfo } from '../bench/lib/system.js';
-import { PersistentBroker } from './lib/broker.js';
 import { takeSample, type Sample } from './lib/sample.js';
 
 const run = promisify(execFile);
@@ -122,7 +122,7 @@ async function soak(args: Args): Promise<number> {
 
   return withScope('soak', async (scope) => {
     const clip = await smallClip(scope);
-    const broker = new PersistentBroker(await freePort());
+    const broker = new Mosquitto(await freePort(), { persistent: true });
     scope.defer('mosquitto', () => broker.dispose());
     await broker.start();
 

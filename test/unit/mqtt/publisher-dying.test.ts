@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { connectAsync } from 'mqtt';
-import { PersistentBroker } from '../../../soak/lib/broker.js';
+import { Mosquitto } from '../../helpers/mosquitto.js';
 import { waitFor } from '../../helpers/daemon.js';
 import { freePort } from '../../helpers/ports.js';
 
@@ -27,7 +27,7 @@ const id = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 test('a QoS 1 message published after the broker exited, before the publisher noticed, arrives after the restart; nothing else is lost', async (t) => {
   t.timeout(90_000);
-  const broker = new PersistentBroker(await freePort());
+  const broker = new Mosquitto(await freePort(), { persistent: true });
   t.teardown(() => broker.dispose());
   await broker.start();
   const base = id('dying');
