@@ -27,58 +27,25 @@ import {
 } from '../model-dir.js';
 import { readOnnxMetadata } from '../onnx-metadata.js';
 import type { FromOnnxWorker, ToOnnxWorker } from './onnx-worker.js';
-import { startWorker } from './tfjs-thread.js';
+import { openWorkerChannel, type WorkerChannel } from './worker-channel.js';
 
 /** The worker script next to this module: .js when compiled, .ts when the sources run through tsx. */
 const workerUrl = (): URL => new URL(import.meta.url.endsWith('.ts') ? './onnx-worker.ts' : './onnx-worker.js', import.meta.url);
 
-interface OnnxWorker {
-  request(msg: ToOnnxWorker, transfer?: ArrayBuffer[]): Promise<FromOnnxWorker>;
-  close(): Promise<void>;
-}
+type OnnxWorker = WorkerChannel<ToOnnxWorker, FromOnnxWorker>;
 
 function openWorker(file: string): OnnxWorker {
-  const worker = startWorker(workerUrl());
-  let pending: { resolve: (m: FromOnnxWorker) => void; reject: (e: Error) => void } | null = null;
-  let dead: Error | null = null;
-  let closing = false;
-  const fail = (err: Error) => {
-    dead ??= err;
-    const p = pending;
-    pending = null;
-    p?.reject(err);
-  };
-  worker.on('message', (msg: FromOnnxWorker) => {
-    const p = pending;
-    pending = null;
-    worker.unref();
-    if (!p) return;
-    if (msg.type === 'failed') {
+  return openWorkerChannel<ToOnnxWorker, FromOnnxWorker>({
+    url: workerUrl(),
+    file,
+    runtime: 'onnx',
+    failure: (msg) => {
+      if (msg.type !== 'failed') return null;
       const err = new Error(msg.error.message);
       if (msg.error.stack) err.stack = msg.error.stack;
-      p.reject(err);
-    } else p.resolve(msg);
-  });
-  worker.on('error', (err) => fail(new LookoutError('ERUNTIME', `${file}: onnx worker crashed: ${err.message}`, { cause: err })));
-  worker.on('exit', (code) => {
-    if (!closing) fail(new LookoutError('ERUNTIME', `${file}: onnx worker exited unexpectedly (exit code ${code})`));
-  });
-  return {
-    request: (msg, transfer = []) =>
-      new Promise((resolve, reject) => {
-        if (dead) return reject(dead);
-        if (pending) return reject(new Error(`${file}: onnx run() called while another run is in flight (one run at a time per model instance)`));
-        pending = { resolve, reject };
-        worker.ref();
-        worker.postMessage(msg, transfer);
-      }),
-    close: async () => {
-      if (closing) return;
-      closing = true;
-      fail(new LookoutError('ERUNTIME', `${file}: onnx model disposed`));
-      await worker.terminate();
+      return err;
     },
-  };
+  });
 }
 
 async function load(modelDir: string, options: RuntimeOptions = {}): Promise<LoadedModel> {

@@ -10,7 +10,7 @@
  *   ERUNTIME naming the model file; the next load starts a fresh worker.
  * - An idle worker does not keep the process alive; one with work does.
  */
-import { Worker } from 'node:worker_threads';
+import { openWorkerChannel } from './worker-channel.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { LookoutError } from '../../errors.js';
 import type { ModelOutput } from '../model.js';
@@ -25,28 +25,11 @@ import type { FromWorker, ToWorker, WireError } from './tfjs-worker.js';
 export const defaultWorkerUrl = (): URL =>
   new URL(import.meta.url.endsWith('.ts') ? './tfjs-worker.ts' : './tfjs-worker.js', import.meta.url);
 
-/**
- * Starts a worker on `url`. Node 20 does not apply loader hooks given with
- * --import (tsx) to a worker's entry module, so a .ts entry is reached through
- * a one-line bootstrap that registers tsx in the worker first.
- */
-export function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true });
-}
-
 const fromWire = (e: WireError): Error => {
   const err = e.code ? new LookoutError(e.code, e.message) : new Error(e.message);
   if (e.stack) err.stack = e.stack;
   return err;
 };
-
-interface Pending {
-  resolve: (msg: FromWorker) => void;
-  reject: (err: Error) => void;
-}
 
 export interface WorkerSessionOptions {
   /** The worker script (default: tfjs-worker next to this module). Tests swap it. */
@@ -64,45 +47,14 @@ export async function openInWorker(
   weights: TfjsWeights,
   options: WorkerSessionOptions = {},
 ): Promise<TfjsSession> {
-  const worker = startWorker(options.workerUrl ?? defaultWorkerUrl());
-  let pending: Pending | null = null;
-  let dead: Error | null = null;
-  let closing = false;
-
-  const fail = (err: Error) => {
-    dead ??= err;
-    const p = pending;
-    pending = null;
-    p?.reject(err);
-  };
-  worker.on('message', (msg: FromWorker) => {
-    const p = pending;
-    pending = null;
-    worker.unref();
-    if (!p) return;
-    if (msg.type === 'failed') p.reject(fromWire(msg.error));
-    else p.resolve(msg);
+  const channel = openWorkerChannel<ToWorker, FromWorker>({
+    url: options.workerUrl ?? defaultWorkerUrl(),
+    file,
+    runtime: 'tfjs',
+    failure: (msg) => (msg.type === 'failed' ? fromWire(msg.error) : null),
   });
-  worker.on('error', (err) => fail(new LookoutError('ERUNTIME', `${file}: tfjs worker crashed: ${err.message}`, { cause: err })));
-  worker.on('exit', (code) => {
-    if (!closing) fail(new LookoutError('ERUNTIME', `${file}: tfjs worker exited unexpectedly (exit code ${code})`));
-  });
-
-  const request = (msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> =>
-    new Promise((resolve, reject) => {
-      if (dead) return reject(dead);
-      if (pending) return reject(new Error(`${file}: tfjs run() called while another run is in flight (one run at a time per model instance)`));
-      pending = { resolve, reject };
-      worker.ref();
-      worker.postMessage(msg, transfer);
-    });
-
-  const close = async () => {
-    if (closing) return;
-    closing = true;
-    fail(new LookoutError('ERUNTIME', `${file}: tfjs model disposed`));
-    await worker.terminate();
-  };
+  const request = channel.request;
+  const close = channel.close;
 
   let opened: FromWorker;
   try {
@@ -120,7 +72,7 @@ export async function openInWorker(
     run: async (data: Float32Array, shape: number[]): Promise<ModelOutput> => {
       if (input.byteLength < data.byteLength) input = new SharedArrayBuffer(data.byteLength);
       // Guarded by request(): the worker is not reading `input` while no run is pending.
-      if (!pending && !dead) new Float32Array(input, 0, data.length).set(data);
+      if (!channel.busy) new Float32Array(input, 0, data.length).set(data);
       const msg = await request({ type: 'run', input, length: data.length, shape });
       if (msg.type !== 'result') throw new Error(`${file}: tfjs worker answered ${msg.type} to run`);
       return { data: new Float32Array(msg.data), dims: msg.dims };
