@@ -133,7 +133,7 @@ export class DetectionStage {
     this.#queue = new InferenceQueue<Frame, FrameDetector>({
       workers: [this.#detector],
       clock: o.clock,
-      handle: (job, detector) => this.#handle(job, detector),
+      handle: (job, detector, release) => this.#handle(job, detector, release),
       onError: (error, job) => this.#log.error({ camera: job.camera, err: { message: (error as Error).message } }, 'inference failed'),
     });
     this.#log.info(
@@ -165,10 +165,14 @@ export class DetectionStage {
     };
   }
 
-  async #handle(job: InferenceJob<Frame>, detector: FrameDetector): Promise<void> {
+  async #handle(job: InferenceJob<Frame>, detector: FrameDetector, release: () => void): Promise<void> {
     const { frame, camera } = job;
+    const run = await detector.run(frame.data, frame.letterbox);
+    // The model goes on with the next frame (its preprocessing happens inside release()) while this
+    // one is decoded and published; nothing below awaits, so results stay in frame order.
+    release();
     const filter = this.#filters.get(camera);
-    const result = await detector.detect(frame.data, frame.letterbox, filter?.min_score);
+    const result = detector.decodeRun(run, frame.letterbox, filter?.min_score);
     const objects = filter ? applyFilter(result.detections, filter) : result.detections;
     const stats = this.#camera(camera);
     stats.inferences++;

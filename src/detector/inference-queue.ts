@@ -6,6 +6,11 @@
  *   counted as skipped 'busy'. Cameras never pile up frames.
  * - Free workers take cameras round-robin, so a fast camera cannot starve a
  *   slow one.
+ * - A handler may release its worker (and camera) before it ends: the
+ *   detector does once the model has answered, so the model starts on the
+ *   next frame while this one's boxes are decoded and published. A camera's
+ *   results still come in frame order as long as the handler does no more
+ *   awaiting after release().
  * Timing uses the injected clock so tests are exact.
  */
 import type { Clock } from '../clock.js';
@@ -19,7 +24,8 @@ export interface InferenceJob<F> {
 export interface InferenceQueueOptions<F, W> {
   /** Runtime instances; each runs one job at a time. */
   workers: readonly W[];
-  handle(job: InferenceJob<F>, worker: W): Promise<void>;
+  /** Runs a job; `release()` (optional, once) hands the worker on before the handler ends. */
+  handle(job: InferenceJob<F>, worker: W, release: () => void): Promise<void>;
   clock: Clock;
   /** A job's handler threw; the queue goes on. */
   onError?(err: unknown, job: InferenceJob<F>): void;
@@ -31,7 +37,7 @@ export interface CameraQueueStats {
   errors: number;
   /** Frames replaced by a newer one while waiting for the detector. */
   skippedBusy: number;
-  /** Handler duration, ms: mean and p95 over the last RECENT runs. */
+  /** Time a job held its worker (to release or to the end), ms: mean and p95 over the last RECENT runs. */
   runMsMean: number | null;
   runMsP95: number | null;
   /** Time the last started job waited in the queue, ms. */
@@ -76,7 +82,7 @@ export class InferenceQueue<F, W> {
     return { ...s };
   }
 
-  /** Total handler time of finished jobs over all workers, ms: the scheduler's busy ratio is its rate. */
+  /** Total time jobs held their workers, ms: the scheduler's busy ratio is its rate. */
   get busyMs(): number {
     return this.busyTotalMs;
   }
@@ -138,20 +144,26 @@ export class InferenceQueue<F, W> {
       const worker = this.idle.shift()!;
       const started = this.options.clock.now();
       cam.stats.lastWaitMs = started - job.enqueuedAt;
-      const p = this.runJob(job, worker).finally(() => {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
         this.record(cam, this.options.clock.now() - started);
         cam.busy = false;
-        this.running.delete(p);
         this.idle.push(worker);
         this.dispatch();
+      };
+      const p = this.runJob(job, worker, release).finally(() => {
+        this.running.delete(p);
+        release();
       });
       this.running.add(p);
     }
   }
 
-  private async runJob(job: InferenceJob<F>, worker: W): Promise<void> {
+  private async runJob(job: InferenceJob<F>, worker: W, release: () => void): Promise<void> {
     try {
-      await this.options.handle(job, worker);
+      await this.options.handle(job, worker, release);
     } catch (err) {
       this.camera(job.camera).stats.errors++;
       this.options.onError?.(err, job);

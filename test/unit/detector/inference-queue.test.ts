@@ -129,3 +129,33 @@ test('stop drops waiting frames, waits for running ones and refuses new ones', a
   t.deepEqual(h.frames(), ['a1'], 'b1 dropped, c1 refused');
   await t.notThrowsAsync(q.stop(), 'second stop is harmless');
 });
+
+test('release() hands the worker to the next frame before the handler ends; the held time is what counts as busy', async (t) => {
+  const clock = manualClock();
+  const started: Array<{ frame: string; release: () => void; finish: () => void }> = [];
+  const handle = (job: InferenceJob<string>, _worker: string, release: () => void) =>
+    new Promise<void>((resolve) => started.push({ frame: job.frame, release, finish: resolve }));
+  const q = new InferenceQueue({ workers: ['w0'], handle, clock });
+  q.push('a', 'a1');
+  q.push('a', 'a2');
+  t.deepEqual(started.map((s) => s.frame), ['a1']);
+  clock.advance(30);
+  started[0]!.release();
+  // Same camera, same worker: a2 starts while a1's handler is still decoding and publishing.
+  t.deepEqual(started.map((s) => s.frame), ['a1', 'a2']);
+  t.is(q.inFlight, 2);
+  clock.advance(5);
+  started[0]!.release(); // a second call changes nothing
+  started[0]!.finish();
+  await settle();
+  t.is(q.busyMs, 30, 'a1 held the worker for 30 ms, not the 35 ms its handler took');
+  t.like(q.stats('a'), { runs: 1, runMsMean: 30 });
+  q.push('a', 'a3');
+  t.deepEqual(started.map((s) => s.frame), ['a1', 'a2'], 'a3 waits: a2 holds the worker');
+  started[1]!.finish(); // never released: the end of the handler releases
+  await settle();
+  t.deepEqual(started.map((s) => s.frame), ['a1', 'a2', 'a3']);
+  started[2]!.finish();
+  await q.stop();
+  t.is(q.stats('a').runs, 3);
+});
