@@ -211,7 +211,7 @@ export const daemonSchema = {
       env: 'LOOKOUT_SCHEDULER_ENABLED',
     }),
     cpu_target: leaf({
-      doc: 'Total CPU load (percent of all cores, lookout and everything else) the scheduler steers towards by raising or lowering the inference budget.',
+      doc: 'Total CPU load (percent of all cores, lookout and everything else) the scheduler steers towards by raising or lowering the inference budget. Processes running niced (below lookout\'s priority, e.g. `nice -n 19`) do not count while lookout itself runs at nice 0.',
       check: number({ min: 0, minExclusive: true, max: 100 }),
       default: 75,
       env: 'LOOKOUT_SCHEDULER_CPU_TARGET',

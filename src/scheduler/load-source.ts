@@ -3,7 +3,11 @@
  * tests feed exact numbers.
  *
  * CPU: systeminformation's currentLoad (the load since its previous call,
- * from /proc/stat on Linux). Temperature: the kernel's thermal zones read
+ * from /proc/stat on Linux), less the time of niced processes when lookout
+ * itself runs at nice 0 or below: the kernel already gives such work only what
+ * lookout leaves, so a backup or a build at `nice 19` must not push lookout
+ * down to its floors. A lookout that is niced itself counts everything (the
+ * kernel's figures cannot tell its own niced time from others'). Temperature: the kernel's thermal zones read
  * directly (/sys/class/thermal/thermal_zone*), the zone named like the CPU
  * or SoC (cpu-thermal on a Raspberry Pi, x86_pkg_temp on a PC) or else the
  * hottest. Not systeminformation's cpuTemperature: on Linux it runs a shell
@@ -11,6 +15,7 @@
  * second on exactly the small boards this is for.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import si from 'systeminformation';
 
@@ -29,12 +34,24 @@ export interface LoadSource {
 
 const PREFERRED_ZONE = /cpu|soc|x86_pkg_temp|package/i;
 
+/**
+ * The CPU load that counts against cpu_target, from currentLoad's figures (%
+ * of all cores): without niced work when lookout runs at `ownNice` <= 0.
+ */
+export function countedCpu(load: { currentLoad: number; currentLoadNice: number }, ownNice: number): number | null {
+  if (!Number.isFinite(load.currentLoad)) return null;
+  if (ownNice > 0 || !Number.isFinite(load.currentLoadNice)) return load.currentLoad;
+  return Math.max(0, load.currentLoad - load.currentLoadNice);
+}
+
 export class SystemLoadSource implements LoadSource {
   readonly #thermalDir: string;
+  readonly #ownNice: number;
   #zones: string[] = [];
 
-  constructor(options: { thermalDir?: string } = {}) {
+  constructor(options: { thermalDir?: string; ownNice?: number } = {}) {
     this.#thermalDir = options.thermalDir ?? '/sys/class/thermal';
+    this.#ownNice = options.ownNice ?? getPriority();
   }
 
   async start(): Promise<void> {
@@ -45,7 +62,7 @@ export class SystemLoadSource implements LoadSource {
   async sample(): Promise<LoadSample> {
     const cpu = await si
       .currentLoad()
-      .then((load) => (Number.isFinite(load.currentLoad) ? load.currentLoad : null))
+      .then((load) => countedCpu(load, this.#ownNice))
       .catch(() => null);
     return { cpu, tempC: await readTemperature(this.#zones) };
   }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import test from 'ava';
-import { findZones, readTemperature, SystemLoadSource } from '../../../src/scheduler/load-source.js';
+import { countedCpu, findZones, readTemperature, SystemLoadSource } from '../../../src/scheduler/load-source.js';
 import { tmpDir } from '../config/tmp-dir.js';
 
 test('the CPU or SoC thermal zone is preferred; millidegrees become °C', async (t) => {
@@ -36,4 +36,13 @@ test('the system source reads a CPU load between 0 and 100', async (t) => {
   const sample = await source.sample();
   t.true(sample.cpu !== null && sample.cpu >= 0 && sample.cpu <= 100, `cpu ${sample.cpu}`);
   t.is(sample.tempC, null, 'no thermal zones: null');
+});
+
+test('niced work does not count while lookout runs at nice 0; a niced lookout counts everything', (t) => {
+  const load = { currentLoad: 90, currentLoadNice: 55 };
+  t.is(countedCpu(load, 0), 35, 'a nice-19 training run on top of lookout is left out');
+  t.is(countedCpu(load, -5), 35);
+  t.is(countedCpu(load, 5), 90, 'lookout at nice 5 is itself in the nice column');
+  t.is(countedCpu({ currentLoad: 10, currentLoadNice: 12 }, 0), 0, 'rounding never gives a negative load');
+  t.is(countedCpu({ currentLoad: Number.NaN, currentLoadNice: 0 }, 0), null, 'unreadable');
 });
