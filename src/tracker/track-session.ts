@@ -8,9 +8,8 @@
  * would publish for the same frames at the same capture times.
  */
 import { systemClock, type Clock, type Timer } from '../clock.js';
-import { DetectionStage } from '../detector/detection-stage.js';
+import { DetectionStage, type DetectionStageOptions } from '../detector/detection-stage.js';
 import type { ConfiguredFilter } from '../detector/filters.js';
-import type { RuntimePlugin } from '../detector/model.js';
 import type { Frame } from '../ingest/frame.js';
 import { computeLetterbox, type Letterbox } from '../ingest/letterbox.js';
 import type { Logger } from '../logger.js';
@@ -21,7 +20,8 @@ import type { Track } from './tracker.js';
 import type { TrackerConfig } from './schema.js';
 import type { Zone } from '../zones/schema.js';
 
-export interface TrackSessionOptions {
+/** The detector settings are the daemon's detection stage's. */
+export interface TrackSessionOptions extends Pick<DetectionStageOptions, 'runtime' | 'modelDir' | 'threads' | 'iou' | 'maxDet' | 'agnostic' | 'logger'> {
   camera: string;
   /** The camera file, for messages. */
   file: string;
@@ -30,13 +30,6 @@ export interface TrackSessionOptions {
   /** The camera's zones and required_zones, as in the daemon (none by default). */
   zones?: readonly Zone[];
   requiredZones?: readonly string[];
-  runtime: RuntimePlugin;
-  modelDir: string;
-  threads: number;
-  iou: number;
-  maxDet: number;
-  agnostic: boolean;
-  logger: Logger;
 }
 
 export interface TrackedFrame {
