@@ -29,7 +29,7 @@ import type { Logger } from '../logger.js';
 /** File events within this window of the first one make one reload. */
 export const RELOAD_DEBOUNCE_MS = 300;
 
-/** What a reload changes: the daemon implements it. */
+/** What a reload changes: the camera fleet (src/cameras/camera-fleet.ts) implements it. */
 export interface ReloadTarget {
   /** The camera entries running now (valid or not), by name. */
   cameras(): ReadonlyMap<string, CameraEntry>;
