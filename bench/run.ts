@@ -1,9 +1,9 @@
 /**
  * `npm run bench [-- --only model,daemon] [--scenarios idle,hog,static] [--quick]`
  *
- * Phase 1 (issue 3): bare model inferences/s per runtime and thread count, and
+ * Phase 1: bare model inferences/s per runtime and thread count, and
  * the daemon's end-to-end inferred fps on one camera with its ratio to the
- * bare model. Phase 2 (issue 5): idle 1/2/4 cameras, CPU hog, static scene.
+ * bare model. Phase 2: idle 1/2/4 cameras, CPU hog, static scene.
  * Prints a table and writes bench/results/<timestamp>.json (+ a PNG plot per
  * timed scenario). Results are not committed: quote them in the README with
  * the `machine` block they were measured on.

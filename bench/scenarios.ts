@@ -1,5 +1,5 @@
 /**
- * Phase 2 (issue 5): the daemon with the shipped model (config/lookout.json's
+ * Phase 2: the daemon with the shipped model (config/lookout.json's
  * detector) on real RTSP streams of the demo clip (768x576, 10 fps, looped by
  * the test RTSP server; cameras of one scenario share one server).
  *  - idle:   1, 2, 4 cameras: inferred fps per camera, fairness (max/min),
@@ -259,7 +259,7 @@ export async function runScenarios(args: BenchArgs, outDir: string, stamp: strin
 
 export function printScenarios(r: ScenarioResults, table: (h: string[], rows: string[][]) => string): void {
   const ok = (v: boolean | null) => (v === null ? 'n/a' : v ? 'ok' : 'MISS');
-  console.log(`\nScenarios (issue 5), shipped model ${r.model.model} on ${r.model.runtime}, RTSP streams of the demo clip`);
+  console.log(`\nScenarios, shipped model ${r.model.model} on ${r.model.runtime}, RTSP streams of the demo clip`);
   console.log(table(['scenario', 'inferred fps per camera', 'fair', 'lat p50/p95/p99 ms', 'cpu %', 'sys %', 'rss MB', 'plot'],
     r.runs.map((s) => s.window ? [s.name, Object.entries(s.window.cameras).map(([c, v]) => `${c} ${fmt(v.inferred_fps, 2)}`).join(' '), fmt(s.window.fairness, 2),
       `${fmt(s.window.latency_ms.p50, 0)}/${fmt(s.window.latency_ms.p95, 0)}/${fmt(s.window.latency_ms.p99, 0)}`, fmt(s.window.daemon_cpu_pct), fmt(s.window.system_cpu_pct),

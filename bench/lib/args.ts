@@ -1,6 +1,6 @@
 /**
  * Command line of `npm run bench`:
- *   --only model,daemon          phase 1 parts (issue 3)
+ *   --only model,daemon          phase 1 parts
  *   --scenarios idle,hog,static,enter  scenarios (enter: person entering an empty scene -> `new` event)
  *   --only detect                `lookout detect` on 50 photos, current vs a baseline commit
  *   --only tracker               tracker cost at 20 objects as a share of one inference (target <= 2%)
