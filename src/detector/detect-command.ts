@@ -145,6 +145,28 @@ async function probePhotos(files: readonly string[]): Promise<Probed> {
   return probed;
 }
 
+/** A run of photos made ready before its turn: sizes read, its ffmpeg already decoding into the read-ahead. */
+interface PhotoBatch {
+  probed: Probed;
+  items: Array<{ file: string; info: MediaInfo; lb: ReturnType<typeof computeLetterbox> }>;
+  /** `first` is the generator's first next(), called at once so that ffmpeg starts now. */
+  frames: { decoded: AsyncGenerator<Buffer>; first: Promise<IteratorResult<Buffer>> } | null;
+}
+
+async function preparePhotos(probing: Promise<Probed>, files: readonly string[], model: LoadedModel): Promise<PhotoBatch> {
+  const probed = await probing;
+  const items = files.flatMap((file) => {
+    const info = probed.get(file);
+    return info && !(info instanceof MediaError) ? [{ file, info, lb: computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight) }] : [];
+  });
+  if (items.length === 0) return { probed, items, frames: null };
+  // Read ahead: ffmpeg decodes the next photos while the model runs on earlier ones.
+  const decoded = readAhead(decodeImageBatch(items, model.inputWidth, model.inputHeight), READ_AHEAD);
+  const first = decoded.next();
+  first.catch(() => {}); // a failure waits for detectPhotos, which reads the files one by one then
+  return { probed, items, frames: { decoded, first } };
+}
+
 /** The arguments in order, as runs: up to PHOTO_BATCH still images together, anything else (videos, GIFs) alone. */
 function inputRuns(files: readonly string[]): Array<{ files: string[]; photos: boolean }> {
   const runs: Array<{ files: string[]; photos: boolean }> = [];
@@ -183,19 +205,14 @@ function prober(runs: ReturnType<typeof inputRuns>) {
  * one by one, so the error lands on the file that caused it.
  * Returns whether any file failed.
  */
-async function detectPhotos(files: string[], probing: Promise<Probed>, detector: FrameDetector, model: LoadedModel, flags: Resolved, io: DetectCommandIO): Promise<boolean> {
+async function detectPhotos(files: string[], preparing: Promise<PhotoBatch>, detector: FrameDetector, model: LoadedModel, flags: Resolved, io: DetectCommandIO): Promise<boolean> {
   let failed = false;
   const fail = (err: unknown) => {
     failed = true;
     io.stderr.write(`lookout detect: ${(err as Error).message}\n`);
   };
-  const probed = await probing;
-  const items = files.flatMap((file) => {
-    const info = probed.get(file);
-    return info && !(info instanceof MediaError) ? [{ file, info, lb: computeLetterbox(info.width, info.height, model.inputWidth, model.inputHeight) }] : [];
-  });
-  // Read ahead: ffmpeg decodes the next photos while the model runs on this one.
-  const frames = items.length > 0 ? readAhead(decodeImageBatch(items, model.inputWidth, model.inputHeight), READ_AHEAD) : null;
+  const { probed, items, frames } = await preparing;
+  let first = frames?.first ?? null;
   let batchBroken = false;
   let next = 0; // index into items of the next frame the batch delivers
   try {
@@ -213,7 +230,8 @@ async function detectPhotos(files: string[], probing: Promise<Probed>, detector:
       let rgb: Buffer | null = null;
       if (!batchBroken && frames) {
         try {
-          const r = await frames.next();
+          const r = await (first ?? frames.decoded.next());
+          first = null;
           rgb = r.done ? null : r.value;
           if (r.done) batchBroken = true;
         } catch {
@@ -233,7 +251,7 @@ async function detectPhotos(files: string[], probing: Promise<Probed>, detector:
       }
     }
   } finally {
-    await frames?.return(undefined);
+    await frames?.decoded.return(undefined);
   }
   return failed;
 }
@@ -260,14 +278,29 @@ export async function runDetectCommand(argv: string[], io: DetectCommandIO): Pro
   const resolved = { ...flags, minScore: flags.minScore ?? modelMinScore(flags.model, defaultDetectFilter.min_score) };
   // The daemon file's NMS settings, so the CLI sees what the daemon would publish.
   const detector = new FrameDetector(model, io.defaults?.decode ?? {});
+  // Each run of photos is prepared (sizes, then its ffmpeg started) while the model works on the one before,
+  // so that a batch's first frame is decoded before its turn.
+  const prepared = new Map<number, Promise<PhotoBatch>>();
+  const prepare = (k: number): Promise<PhotoBatch> | undefined => {
+    const probing = probe(k);
+    if (!probing) return undefined;
+    let preparing = prepared.get(k);
+    if (!preparing) {
+      preparing = preparePhotos(probing, runs[k]!.files, model);
+      preparing.catch(() => {});
+      prepared.set(k, preparing);
+    }
+    return preparing;
+  };
   let failed = false;
   try {
     for (const [k, run] of runs.entries()) {
-      const probing = probe(k);
-      if (probing) {
-        probe(k + 1);
+      const preparing = prepare(k);
+      if (preparing) {
+        prepared.delete(k); // detectPhotos ends its ffmpeg
+        prepare(k + 1);
         try {
-          if (await detectPhotos(run.files, probing, detector, model, resolved, io)) failed = true;
+          if (await detectPhotos(run.files, preparing, detector, model, resolved, io)) failed = true;
         } catch (err) {
           // Not one file's fault (ffmpeg missing, say): nothing else can run either.
           io.stderr.write(`lookout detect: ${(err as Error).message}\n`);
@@ -284,6 +317,8 @@ export async function runDetectCommand(argv: string[], io: DetectCommandIO): Pro
       }
     }
   } finally {
+    // A run prepared but never reached (an error ended the command) still has an ffmpeg to end.
+    for (const preparing of prepared.values()) await (await preparing.catch(() => null))?.frames?.decoded.return(undefined);
     await model.dispose();
   }
   return failed ? EX_NOINPUT : 0;
