@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { clearTagCache, renderJpeg, type DrawnObject } from '../src/snapshot/draw.js';
 import { childFfmpegPids, DaemonProcess, getJson, waitFor, writeConfig } from '../test/helpers/daemon.js';
 import { Mosquitto } from '../test/helpers/mosquitto.js';
+import { deployedEnv } from './lib/deployed-env.js';
 import { freePort } from '../test/helpers/ports.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -97,7 +98,7 @@ async function startDaemon(broker: Mosquitto, cameras: number, snapshots: boolea
     },
     Object.fromEntries(Array.from({ length: cameras }, (_, i) => [`cam${i + 1}`, camera])),
   );
-  const process = new DaemonProcess(['run', '--config', config.configFile]);
+  const process = new DaemonProcess(['run', '--config', config.configFile], deployedEnv());
   await waitFor('the daemon streaming', async () => {
     const status = (await getJson(port, '/status').catch(() => null))?.body;
     return status && Object.values(status.cameras).every((c: any) => c.detector.inferences > 0);

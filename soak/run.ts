@@ -8,13 +8,18 @@
  * and started again on the same port; every --camera-every seconds (default
  * 420) one camera's server (round robin) is stopped and started again.
  *
+ * The daemon runs with the environment the systemd unit gives it (its
+ * allocator settings among them: bench/lib/deployed-env.ts).
+ *
  * Sampled every 5 s: the daemon's RSS, open fds, child processes (ffmpegs,
  * zombies), event-loop lag p99 (its /metrics) and camera/MQTT state (/status).
  * A persistent MQTT subscriber counts the daemon's messages across the outages.
  *
  * Bounds (exit 1 when one is broken, 2 when the soak could not run):
- *  - RSS of the daemon: median of the final window <= 1.05 x median of the
- *    window right after warm-up;
+ *  - RSS of the daemon (read every second: it swings by +-10 MB as the
+ *    garbage collector frees frame buffers, so a window needs many samples):
+ *    median of the final window <= 1.05 x median of the window right after
+ *    warm-up;
  *  - open fds, child processes: no growth between the same windows (samples
  *    with every camera streaming, MQTT up and no restart in the last 30 s);
  *    no zombie seen in two consecutive samples; never more ffmpegs than cameras;
@@ -38,7 +43,8 @@ import { startRtspServer, type RtspServer } from '../test/helpers/rtsp.js';
 import { withScope, type Scope } from '../bench/lib/cleanup.js';
 import { DEMO_CLIP, ROOT, shippedDetector } from '../bench/lib/models.js';
 import { machineInfo } from '../bench/lib/system.js';
-import { takeSample, type Sample } from './lib/sample.js';
+import { rssMb, takeSample, type Sample } from './lib/sample.js';
+import { deployedEnv, UNIT_FILE } from '../bench/lib/deployed-env.js';
 
 const run = promisify(execFile);
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -48,6 +54,7 @@ const CAMERAS = 4;
 const BASE = 'soak';
 const STATS_INTERVAL_S = 5;
 const SAMPLE_EVERY_MS = 5000;
+const RSS_EVERY_MS = 1000;
 const BROKER_OUTAGE_MS = 5000;
 const CAMERA_OUTAGE_MS = 5000;
 /** Samples this long after a restart are not "steady" (reconnect back-off, probe). */
@@ -82,7 +89,8 @@ function parseArgs(argv: string[]): Args {
 /** Warm-up, the two comparison windows and the restart times, all in seconds from the start. */
 export function plan(args: Args) {
   const duration = args.minutes * 60;
-  const warmup = Math.min(300, Math.max(45, 0.15 * duration));
+  // The RSS climbs for the first two minutes (model arenas, the allocator, V8's heap finding its size).
+  const warmup = Math.min(300, Math.max(90, 0.15 * duration));
   const win = Math.min(120, Math.max(20, 0.1 * duration));
   const lastEvent = duration - win - SETTLE_S;
   const times = (every: number) => Array.from({ length: Math.floor(lastEvent / every) }, (_, k) => (k + 1) * every);
@@ -118,6 +126,7 @@ async function soak(args: Args): Promise<number> {
   const detector = shippedDetector();
   log(`soak: ${args.minutes} min, ${CAMERAS} cameras, broker restart at ${p.events.filter((e) => e.what === 'broker').map((e) => e.t).join(', ') || 'never'} s, camera restart at ${p.events.filter((e) => e.what === 'camera').map((e) => e.t).join(', ') || 'never'} s`);
   log(`soak: ${machine.cpu_model}, ${machine.cores} cores, load ${machine.loadavg_start.join(' ')}; detector ${detector.model} on ${detector.runtime}, threads ${detector.threads}`);
+  log(`soak: daemon environment from ${path.relative(ROOT, UNIT_FILE)}: ${Object.entries(deployedEnv()).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   if (p.events.every((e) => e.what !== 'broker') || p.events.every((e) => e.what !== 'camera')) log('soak: warning: this schedule restarts not both the broker and a camera (shorten --broker-every / --camera-every)');
 
   return withScope('soak', async (scope) => {
@@ -177,7 +186,7 @@ async function soak(args: Args): Promise<number> {
     const cameras = Object.fromEntries(servers.map((s, i) => [`cam${i + 1}`, { url: s.url, rtsp_timeout_s: 5 }]));
     const config = writeConfig(daemonConfig, cameras);
     scope.defer('config', () => config.remove());
-    const daemon = new DaemonProcess(['run', '--config', config.configFile]);
+    const daemon = new DaemonProcess(['run', '--config', config.configFile], deployedEnv());
     scope.defer('daemon', async () => {
       const r = await daemon.stop('SIGTERM', 15_000);
       log(`daemon stopped: code ${r.code} signal ${r.signal} in ${r.ms} ms`);
@@ -197,8 +206,16 @@ async function soak(args: Args): Promise<number> {
     log(`soak: daemon pid ${daemon.pid} streaming ${CAMERAS} cameras; start of the clock`);
 
     const samples: Sample[] = [];
+    const rss: RssSample[] = [];
     const done: Restart[] = [];
     let sampling = true;
+    const rssSampler = (async () => {
+      while (sampling && daemon.running) {
+        const mb = rssMb(daemon.pid);
+        if (mb !== null) rss.push({ t: Math.round(elapsed() * 10) / 10, rss_mb: mb });
+        await sleep(RSS_EVERY_MS);
+      }
+    })();
     const sampler = (async () => {
       while (sampling && daemon.running) {
         const next = Date.now() + SAMPLE_EVERY_MS;
@@ -231,13 +248,16 @@ async function soak(args: Args): Promise<number> {
     await sleep(Math.max(0, p.duration * 1000 - (Date.now() - t0.at)));
     sampling = false;
     await sampler;
+    await rssSampler;
     const daemonAlive = daemon.running;
     // Let the last stats messages arrive.
     await sleep(1500);
 
-    return report({ args, plan: p, machine, detector, samples, done, received, sessions, daemonAlive, daemonLog: daemon.logs.slice(-200), daemonTail: daemon.stdout.slice(-3000) + daemon.stderr.slice(-2000) });
+    return report({ args, plan: p, machine, detector, samples, rss, done, received, sessions, daemonAlive, daemonLog: daemon.logs.slice(-200), daemonTail: daemon.stdout.slice(-3000) + daemon.stderr.slice(-2000) });
   });
 }
+
+interface RssSample { t: number; rss_mb: number }
 
 interface Restart { t: number; what: string; detail: string; back_s: number | null; /** Broker: wall-clock ms of SIGTERM and of its exit. */ shutdown?: [number, number] }
 
@@ -247,6 +267,7 @@ interface ReportInput {
   machine: ReturnType<typeof machineInfo>;
   detector: ReturnType<typeof shippedDetector>;
   samples: Sample[];
+  rss: RssSample[];
   done: Restart[];
   received: Received;
   /** The subscriber's reconnects (after broker restarts): whether the broker still had its session. */
@@ -270,9 +291,14 @@ function report(r: ReportInput): number {
 
   const pick = (win: readonly [number, number], f: (s: Sample) => number | null, onlySteady: boolean) =>
     median(samples.filter((s) => inWin(s, win) && (!onlySteady || steady(s))).map(f).filter((v): v is number => v !== null));
-  const rssBase = pick(p.baseline, (s) => s.rss_mb, false);
-  const rssEnd = pick(p.final, (s) => s.rss_mb, false);
+  const rssIn = (win: readonly [number, number]) => median(r.rss.filter((s) => s.t >= win[0] && s.t <= win[1]).map((s) => s.rss_mb));
+  const rssBase = rssIn(p.baseline);
+  const rssEnd = rssIn(p.final);
   const rssGrowth = rssBase && rssEnd !== null ? rssEnd / rssBase - 1 : null;
+  // Where the growth lies: the main thread's JavaScript heap, V8's external memory, or neither (native).
+  const memory = (f: (s: Sample) => number | null) => ({ baseline: r1(pick(p.baseline, f, false)), final: r1(pick(p.final, f, false)) });
+  const heap = memory((s) => s.heap_used_mb);
+  const external = memory((s) => s.external_mb);
   const fdBase = pick(p.baseline, (s) => s.fds, true);
   const fdEnd = pick(p.final, (s) => s.fds, true);
   const kidBase = pick(p.baseline, (s) => s.children, true);
@@ -340,16 +366,18 @@ function report(r: ReportInput): number {
     args: r.args, machine: r.machine, detector: { model: r.detector.model, runtime: r.detector.runtime, threads: r.detector.threads },
     plan: p, restarts: done, camera_restarts_on_mqtt: restartsSeen,
     figures: {
-      rss_mb: { baseline: r1(rssBase), final: r1(rssEnd), growth_pct: rssGrowth === null ? null : r1(100 * rssGrowth), max: r1(Math.max(...samples.map((s) => s.rss_mb ?? 0))) },
+      rss_mb: { baseline: r1(rssBase), final: r1(rssEnd), growth_pct: rssGrowth === null ? null : r1(100 * rssGrowth), max: r1(Math.max(...r.rss.map((s) => s.rss_mb))), every_s: RSS_EVERY_MS / 1000 },
+      heap_used_mb: heap,
+      external_mb: external,
       tree_rss_mb_max: r1(Math.max(...samples.map((s) => s.tree_rss_mb))),
       fds: { baseline: fdBase, final: fdEnd, max: Math.max(...samples.map((s) => s.fds ?? 0)) },
       children: { baseline: kidBase, final: kidEnd, max: Math.max(...samples.map((s) => s.children)), ffmpegs_max: maxFfmpegs },
-      lag_p99_ms: { worst: lagWorst, mean: r1(lagMean), median: median(lags), intervals_over_limit: overLag.length, intervals: lags.length },
+      lag_p99_ms: { worst: lagWorst, mean: r1(lagMean), median: r1(median(lags)), intervals_over_limit: overLag.length, intervals: lags.length },
       lag_max_ms_worst: Math.max(0, ...samples.map((s) => s.lag_max_ms ?? 0)),
       mqtt: { messages: received.total, subscriber_sessions: r.sessions, stats: stats.length, stats_missing: missing, stats_missing_at_broker_shutdown: missingAtShutdown, stats_gaps: gaps, queue_dropped: queueDropped, events: received.events,
         camera_statuses: Object.values(received.statuses).reduce((a, s) => a + s.length, 0), availability: received.availability.length },
     },
-    checks, daemon_log: r.daemonLog, samples,
+    checks, daemon_log: r.daemonLog, samples, rss: r.rss,
   };
   fs.mkdirSync(r.args.outDir, { recursive: true });
   const file = path.join(r.args.outDir, `${summary.started_at.replace(/[:]/g, '-').replace(/\..*/, '')}.json`);
@@ -360,6 +388,7 @@ function report(r: ReportInput): number {
   console.log(`detector ${r.detector.model} on ${r.detector.runtime}; ${CAMERAS} RTSP cameras (demo clip, 384x288 at 5 fps); mosquitto restarted ${done.filter((e) => e.what === 'broker').length}x, a camera ${done.filter((e) => e.what === 'camera').length}x`);
   for (const e of done) console.log(`  t=${e.t} s ${e.what} ${e.detail}: everything streaming and MQTT up again after ${e.back_s ?? 'never'} s`);
   console.log(`RSS ${f.rss_mb.baseline} -> ${f.rss_mb.final} MB (max ${f.rss_mb.max}; with ffmpegs max ${f.tree_rss_mb_max}); fds ${f.fds.baseline} -> ${f.fds.final} (max ${f.fds.max}); children ${f.children.baseline} -> ${f.children.final} (max ${f.children.max})`);
+  console.log(`main thread: JS heap used ${f.heap_used_mb.baseline} -> ${f.heap_used_mb.final} MB, external (Buffers) ${f.external_mb.baseline} -> ${f.external_mb.final} MB; the rest of the RSS is native (onnxruntime, the allocator, the model worker)`);
   console.log(`event-loop lag p99 per ${SAMPLE_EVERY_MS / 1000} s interval: median ${f.lag_p99_ms.median} ms, mean ${f.lag_p99_ms.mean} ms, worst ${f.lag_p99_ms.worst} ms; worst single lag ${f.lag_max_ms_worst} ms`);
   console.log(`MQTT: ${f.mqtt.messages} messages, ${f.mqtt.stats} stats (${f.mqtt.stats_missing} missing, ${f.mqtt.stats_missing_at_broker_shutdown} of them due while mosquitto was shutting down), ${f.mqtt.camera_statuses} camera statuses, ${f.mqtt.events} events, ${f.mqtt.availability} availability`);
   const w = Math.max(...checks.map((c) => c.check.length));

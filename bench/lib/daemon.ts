@@ -17,6 +17,7 @@ import { freePort } from '../../test/helpers/ports.js';
 import { DaemonProcess, getJson, writeConfig } from '../../test/helpers/daemon.js';
 import type { Scope } from './cleanup.js';
 import { CpuMeter, processTree, type CpuSample } from './system.js';
+import { deployedEnv } from './deployed-env.js';
 
 export const BASE = 'bench';
 
@@ -130,7 +131,7 @@ export async function startStack(scope: Scope, options: StackOptions): Promise<S
   });
   await client.subscribeAsync(`${BASE}/+/detections`, { qos: 0 });
 
-  const daemon = new DaemonProcess(['run', '--config', config.configFile]);
+  const daemon = new DaemonProcess(['run', '--config', config.configFile], deployedEnv());
   scope.defer('daemon', () => stopDaemon(daemon));
 
   const ticks: Tick[] = [];

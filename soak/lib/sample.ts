@@ -50,6 +50,10 @@ export interface Sample {
   /** Event-loop lag p99 / max over the interval since the previous scrape, ms (null if /metrics did not answer). */
   lag_p99_ms: number | null;
   lag_max_ms: number | null;
+  /** The main thread's V8 heap in use and the memory V8 knows is held outside it (Buffers, ArrayBuffers), MB:
+   * with the RSS they tell a JavaScript leak from native memory (onnxruntime, the allocator). */
+  heap_used_mb: number | null;
+  external_mb: number | null;
   /** Cameras that /status says are streaming, and whether the daemon's MQTT connection is up. */
   streaming: number;
   mqtt_connected: boolean | null;
@@ -74,6 +78,10 @@ export async function takeSample(pid: number, httpPort: number, t: number): Prom
     const v = metrics === null ? null : metricValue(metrics, name);
     return v === null ? null : Math.round(v * 1e5) / 100;
   };
+  const megabytes = (name: string) => {
+    const v = metrics === null ? null : metricValue(metrics, name);
+    return v === null ? null : Math.round(v / 104857.6) / 10;
+  };
   const cameras = Object.values((status?.cameras ?? {}) as Record<string, { state?: string }>);
   return {
     t,
@@ -85,6 +93,8 @@ export async function takeSample(pid: number, httpPort: number, t: number): Prom
     zombies: kids.filter((k) => k.state === 'Z').length,
     lag_p99_ms: seconds('nodejs_eventloop_lag_p99_seconds'),
     lag_max_ms: seconds('nodejs_eventloop_lag_max_seconds'),
+    heap_used_mb: megabytes('nodejs_heap_size_used_bytes'),
+    external_mb: megabytes('nodejs_external_memory_bytes'),
     streaming: cameras.filter((c) => c.state === 'streaming').length,
     mqtt_connected: typeof status?.mqtt?.connected === 'boolean' ? status.mqtt.connected : null,
   };

@@ -56,6 +56,8 @@ export class FrameDetector {
     const start = this.now();
     const opts = scoreThreshold === undefined ? this.decode : { ...this.decode, scoreThreshold };
     const boxes = decodeYolo(run.output, this.model.labels.length, opts);
+    // The boxes hold numbers, not views of the output: its buffer can serve the next run.
+    run.output.recycle?.();
     const detections = toDetections(boxes, this.model.labels, letterbox);
     return { detections, inferenceMs: run.ms + (this.now() - start) };
   }

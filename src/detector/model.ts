@@ -8,6 +8,12 @@ export type InputLayout = 'nchw' | 'nhwc';
 export interface ModelOutput {
   data: Float32Array;
   dims: number[];
+  /**
+   * Hands `data` back to the runtime for a later run, once the caller is done
+   * reading it (a runtime may leave it out). Not calling it is safe: the next
+   * run then gets a fresh buffer.
+   */
+  recycle?: () => void;
 }
 
 export interface LoadedModel {

@@ -15,13 +15,18 @@ export type ToOnnxWorker =
   | { type: 'open'; bytes: ArrayBuffer; threads: number }
   /** The input dims every run uses (resolved by the main thread from the model's input and metadata). */
   | { type: 'dims'; dims: number[] }
-  /** The input tensor's data, transferred (the dims were fixed at open). */
-  | { type: 'run'; input: ArrayBuffer };
+  /**
+   * The input tensor's data, transferred (the dims were fixed at open), and a
+   * buffer for the output when the main thread has one to give back: both
+   * travel back with the result, so a steady stream of runs allocates nothing.
+   */
+  | { type: 'run'; input: ArrayBuffer; output?: ArrayBuffer };
 
 export type FromOnnxWorker =
   | { type: 'opened'; inputNames: string[]; outputNames: string[]; inputDims: Array<number | string>; inputIsTensor: boolean }
   | { type: 'ok' }
-  | { type: 'result'; data: ArrayBuffer; dims: number[] }
+  /** `input` is the run's input buffer, handed back for the next run. */
+  | { type: 'result'; data: ArrayBuffer; dims: number[]; input: ArrayBuffer }
   | { type: 'failed'; error: WireError };
 
 const toWire = (err: unknown): WireError => {
@@ -67,9 +72,12 @@ if (port) {
           const results = await session.run({ [inputName!]: new ort.Tensor('float32', new Float32Array(msg.input), dims) }, [outputName!]);
           const t = results[outputName!]!;
           const out = t.data as Float32Array;
-          // A fresh copy we can transfer: the tensor's memory belongs to onnxruntime.
-          const data = out.slice().buffer as ArrayBuffer;
-          post({ type: 'result', data, dims: t.dims.map(Number) }, [data]);
+          // A copy we can transfer (the tensor's memory belongs to onnxruntime), into the buffer the main
+          // thread gave back when it fits. A fresh 1-2 MB buffer per run, freed on another thread, let the
+          // process's RSS creep up for an hour (allocator fragmentation); recycled buffers keep it flat.
+          const data = msg.output?.byteLength === out.byteLength ? msg.output : new ArrayBuffer(out.byteLength);
+          new Float32Array(data).set(out);
+          post({ type: 'result', data, dims: t.dims.map(Number), input: msg.input }, [data, msg.input]);
         }
       } catch (err) {
         post({ type: 'failed', error: toWire(err) });

@@ -7,7 +7,9 @@
  * metadata_props (which onnxruntime does not expose) and, transferred to the
  * worker without a copy, the session; a truncated file is caught by name.
  * - Each run copies the input once and transfers the copy (onnxruntime
- *   refuses shared memory); the output buffer is transferred back.
+ *   refuses shared memory); the output buffer is transferred back. Both
+ *   buffers are reused from run to run (the output once the caller recycles
+ *   it), so a steady stream of frames allocates no large buffers.
  * - One run in flight; a second concurrent run() is refused.
  * - A worker that dies rejects what is pending, and every later call, with
  *   ERUNTIME naming the model file.
@@ -83,12 +85,26 @@ async function load(modelDir: string, options: RuntimeOptions = {}): Promise<Loa
     const dims = inputDims(geometry);
     await worker.request({ type: 'dims', dims });
 
+    // The buffers that travel to the worker and back: the input's, and an output the caller recycled.
+    let spareInput: ArrayBuffer | null = null;
+    let spareOutput: ArrayBuffer | null = null;
     const run = async (data: Float32Array): Promise<ModelOutput> => {
       // onnxruntime takes no SharedArrayBuffer: one copy of the input, transferred (the caller may reuse `data`).
-      const input = data.slice().buffer as ArrayBuffer;
-      const msg = await worker.request({ type: 'run', input }, [input]);
+      const input = spareInput?.byteLength === data.byteLength ? spareInput : new ArrayBuffer(data.byteLength);
+      spareInput = null;
+      new Float32Array(input).set(data);
+      const output = spareOutput;
+      spareOutput = null;
+      const msg = await worker.request({ type: 'run', input, ...(output ? { output } : {}) }, output ? [input, output] : [input]);
       if (msg.type !== 'result') throw new Error(`${file}: onnx worker answered ${msg.type} to run`);
-      return { data: new Float32Array(msg.data), dims: msg.dims };
+      spareInput = msg.input;
+      let recycled = false;
+      const recycle = () => {
+        if (recycled) return;
+        recycled = true;
+        spareOutput = msg.data;
+      };
+      return { data: new Float32Array(msg.data), dims: msg.dims, recycle };
     };
 
     const labels = resolveLabels(file, await warmUp(file, run, dims), meta);

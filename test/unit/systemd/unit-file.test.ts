@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { deployedEnv, unitEnvironment } from '../../../bench/lib/deployed-env.js';
 
 const run = promisify(execFile);
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -92,4 +93,13 @@ test('systemd-analyze security scores the sandbox well below the 8.5 of the basi
   const score = Number(match?.[1]);
   t.log(`exposure score ${score}`);
   t.true(score <= 2, `score ${score} <= 2.0 (1.8 when written)`);
+});
+
+test('npm start gives the daemon the allocator settings of the unit, which the bench and the soak also use', (t) => {
+  const env = unitEnvironment(unitText);
+  const malloc = Object.entries(env).filter(([k]) => k.startsWith('MALLOC_'));
+  t.true(malloc.length >= 2, `the unit sets the allocator (${JSON.stringify(env)})`);
+  const start = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+  for (const [k, v] of malloc) t.true(start.split(/\s+/).includes(`${k}=${v}`), `npm start sets ${k}=${v} (${start})`);
+  t.deepEqual(deployedEnv(), env, 'the bench and soak read the same file');
 });
