@@ -132,6 +132,9 @@ export class DetectionStage {
     this.#detector = new FrameDetector(model, { iouThreshold: o.iou, maxDet: o.maxDet, agnostic: o.agnostic });
     this.#queue = new InferenceQueue<Frame, FrameDetector>({
       workers: [this.#detector],
+      // One frame waits at most (for the run in progress): a frame that would wait for several cameras' runs
+      // arrives late on MQTT, and a newer one is never more than a frame interval away.
+      maxWaiting: 1,
       clock: o.clock,
       handle: (job, detector, release) => this.#handle(job, detector, release),
       onError: (error, job) => this.#log.error({ camera: job.camera, err: { message: (error as Error).message } }, 'inference failed'),

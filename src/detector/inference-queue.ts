@@ -4,6 +4,14 @@
  *   camera's results stay in frame order.
  * - Each camera has one waiting slot: a newer frame replaces the waiting one,
  *   counted as skipped 'busy'. Cameras never pile up frames.
+ * - At most `maxWaiting` frames wait in all. A frame waits for the jobs ahead
+ *   of it, so with one waiting slot per camera and four cameras a frame could
+ *   wait for four inferences before its own; with the cap at the number of
+ *   workers it waits for one at most, which is what keeps frame-to-MQTT
+ *   latency near two inferences. When the cap is reached, the arriving frame
+ *   takes the place of the waiting frame of the camera whose last job started
+ *   most recently, if its own camera was served longer ago (so a camera just
+ *   served yields to one that waited); otherwise it is the one skipped.
  * - Free workers take cameras round-robin, so a fast camera cannot starve a
  *   slow one.
  * - A handler may release its worker (and camera) before it ends: the
@@ -29,13 +37,15 @@ export interface InferenceQueueOptions<F, W> {
   clock: Clock;
   /** A job's handler threw; the queue goes on. */
   onError?(err: unknown, job: InferenceJob<F>): void;
+  /** Frames waiting at most, over all cameras (default: no cap but one per camera). */
+  maxWaiting?: number;
 }
 
 export interface CameraQueueStats {
   enqueued: number;
   runs: number;
   errors: number;
-  /** Frames replaced by a newer one while waiting for the detector. */
+  /** Frames skipped while the detector was busy: replaced by a newer one, or refused the waiting place. */
   skippedBusy: number;
   /** Time a job held its worker (to release or to the end), ms: mean and p95 over the last RECENT runs. */
   runMsMean: number | null;
@@ -49,6 +59,8 @@ const RECENT = 100;
 interface CameraState<F> {
   waiting: InferenceJob<F> | null;
   busy: boolean;
+  /** When its last job started; -Infinity before the first. */
+  lastStartedAt: number;
   stats: CameraQueueStats;
   recent: number[];
 }
@@ -73,6 +85,10 @@ export class InferenceQueue<F, W> {
     const cam = this.camera(camera);
     cam.stats.enqueued++;
     if (cam.waiting) cam.stats.skippedBusy++;
+    else if (!this.makeRoomFor(cam)) {
+      cam.stats.skippedBusy++;
+      return;
+    }
     cam.waiting = { camera, frame, enqueuedAt: this.options.clock.now() };
     this.dispatch();
   }
@@ -110,6 +126,7 @@ export class InferenceQueue<F, W> {
       cam = {
         waiting: null,
         busy: false,
+        lastStartedAt: -Infinity,
         stats: { enqueued: 0, runs: 0, errors: 0, skippedBusy: 0, runMsMean: null, runMsP95: null, lastWaitMs: null },
         recent: [],
       };
@@ -117,6 +134,22 @@ export class InferenceQueue<F, W> {
       this.ring.push(name);
     }
     return cam;
+  }
+
+  /**
+   * Whether `cam`'s frame may wait: there is room under maxWaiting, or the
+   * waiting frame of the camera served most recently gives way to it (that
+   * frame is counted as skipped busy).
+   */
+  private makeRoomFor(cam: CameraState<F>): boolean {
+    const max = this.options.maxWaiting ?? Infinity;
+    const waiting = [...this.cameras.values()].filter((c) => c.waiting !== null);
+    if (waiting.length < max) return true;
+    const served = waiting.reduce((a, b) => (b.lastStartedAt > a.lastStartedAt ? b : a));
+    if (!(cam.lastStartedAt < served.lastStartedAt)) return false;
+    served.waiting = null;
+    served.stats.skippedBusy++;
+    return true;
   }
 
   /** Next camera after the cursor with a waiting frame and nothing in flight. */
@@ -143,6 +176,7 @@ export class InferenceQueue<F, W> {
       cam.busy = true;
       const worker = this.idle.shift()!;
       const started = this.options.clock.now();
+      cam.lastStartedAt = started;
       cam.stats.lastWaitMs = started - job.enqueuedAt;
       let released = false;
       const release = () => {

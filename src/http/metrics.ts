@@ -85,7 +85,7 @@ function single(type: MetricDef['type'], name: string, help: string, pick: (snap
 
 export const METRICS: readonly MetricDef[] = [
   perCamera('counter', 'lookout_frames_in_total', 'Frames read from ffmpeg.', (c) => c.framesIn),
-  perCamera('counter', 'lookout_frames_dropped_total', 'Frames replaced by a newer one before the detector took them.', (c) => c.framesDropped),
+  perCamera('counter', 'lookout_frames_dropped_total', 'Frames the detector was too busy to take: replaced by a newer one, or another camera held the waiting place.', (c) => c.framesDropped),
   perCamera('counter', 'lookout_reconnects_total', 'ffmpeg restarts after the stream ended or failed.', (c) => c.reconnects),
   perCamera('counter', 'lookout_stalls_total', 'Times no frame arrived within stall_timeout_s.', (c) => c.stalls),
   perCamera('gauge', 'lookout_camera_up', '1 while the camera is streaming, else 0.', (c) => (c.up ? 1 : 0)),

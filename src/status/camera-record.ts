@@ -36,7 +36,7 @@ export class CameraRecord {
     return this.state === 'streaming';
   }
 
-  /** `framesDropped`: frames replaced by a newer one before the detector took them. */
+  /** `framesDropped`: frames the detector was too busy to take (replaced by a newer one, or refused the waiting place). */
   statusPayload(now: number, framesDropped: number): CameraStatusPayload {
     const stats = this.source?.stats;
     return {

@@ -159,3 +159,34 @@ test('release() hands the worker to the next frame before the handler ends; the 
   await q.stop();
   t.is(q.stats('a').runs, 3);
 });
+
+test('maxWaiting caps the frames waiting over all cameras; the camera served most recently gives way', async (t) => {
+  const clock = manualClock();
+  const h = controlledHandler();
+  const q = new InferenceQueue({ workers: ['w0'], handle: h.handle, clock, maxWaiting: 1 });
+  q.push('a', 'a1');
+  clock.advance(10);
+  q.push('b', 'b1');
+  t.deepEqual(h.frames(), ['a1'], 'a1 runs, b1 waits');
+  q.push('c', 'c1');
+  t.like(q.stats('c'), { enqueued: 1, skippedBusy: 1 }, 'c1 is skipped: b, never served either, holds the one waiting place');
+  q.push('a', 'a2');
+  t.like(q.stats('a'), { skippedBusy: 1 }, 'a2 is skipped: a was served just now, b waits longer');
+  h.started[0]!.finish();
+  await settle();
+  t.deepEqual(h.frames(), ['a1', 'b1'], 'b1 runs next');
+  clock.advance(10);
+  q.push('a', 'a3');
+  clock.advance(10);
+  q.push('c', 'c2');
+  t.like(q.stats('a'), { skippedBusy: 2 }, 'a3 gives way to c2: c was never served, a was');
+  clock.advance(10);
+  h.started[1]!.finish();
+  await settle();
+  t.deepEqual(h.frames(), ['a1', 'b1', 'c2'], 'c runs, so every camera had its turn');
+  t.like(q.stats('c'), { enqueued: 2, skippedBusy: 1 }, 'c: one skipped, one run');
+  // A wait never spans more than the run in progress: the job that started waited only behind it.
+  t.is(q.stats('c').lastWaitMs, 10, 'c2 waited 10 ms, behind b1 alone');
+  h.started[2]!.finish();
+  await q.stop();
+});
