@@ -1,6 +1,6 @@
 /**
  * The detector stage of the daemon: every camera's admitted frames go through
- * one inference queue (latest frame per camera wins), the model runs, and the
+ * one inference queue (one frame waits at most; cameras take turns), the model runs, and the
  * detections, filtered per camera, go to `onResult` for every inferred frame,
  * empty ones included (the tracker needs misses to end objects).
  */
