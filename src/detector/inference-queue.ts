@@ -142,10 +142,17 @@ export class InferenceQueue<F, W> {
    * frame is counted as skipped busy).
    */
   private makeRoomFor(cam: CameraState<F>): boolean {
-    const max = this.options.maxWaiting ?? Infinity;
-    const waiting = [...this.cameras.values()].filter((c) => c.waiting !== null);
-    if (waiting.length < max) return true;
-    const served = waiting.reduce((a, b) => (b.lastStartedAt > a.lastStartedAt ? b : a));
+    const max = this.options.maxWaiting;
+    if (max === undefined) return true;
+    // One pass, no allocation: this runs for every admitted frame.
+    let waiting = 0;
+    let served: CameraState<F> | null = null;
+    for (const c of this.cameras.values()) {
+      if (c.waiting === null) continue;
+      waiting++;
+      if (served === null || c.lastStartedAt > served.lastStartedAt) served = c;
+    }
+    if (waiting < max || served === null) return true;
     if (!(cam.lastStartedAt < served.lastStartedAt)) return false;
     served.waiting = null;
     served.stats.skippedBusy++;
